@@ -1,0 +1,118 @@
+"""Switches for recording the tape: ``no_grad``, ``enable_grad``, ``set_grad_enabled``, anomaly mode.
+
+Each works as a context manager and as a decorator, like PyTorch's.
+"""
+
+from __future__ import annotations
+
+import functools
+
+
+class _State:
+    """Process-wide switches read by ``Function.apply`` on every op (kept as plain attributes)."""
+
+    grad_enabled = True
+    anomaly = False
+
+
+state = _State()
+
+
+def is_grad_enabled() -> bool:
+    return state.grad_enabled
+
+
+class _GradSwitch:
+    """Base for the grad-mode context managers; also usable as a decorator."""
+
+    mode = True
+
+    def __enter__(self):
+        self._prev = state.grad_enabled
+        state.grad_enabled = self.mode
+
+    def __exit__(self, *exc):
+        state.grad_enabled = self._prev
+        return False
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with self.__class__():
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+class no_grad(_GradSwitch):
+    """Run ops without recording them (inference, optimizer updates)."""
+
+    mode = False
+
+
+class enable_grad(_GradSwitch):
+    """Record ops even inside ``no_grad``."""
+
+    mode = True
+
+
+class set_grad_enabled(_GradSwitch):
+    """``set_grad_enabled(False)`` acts at once (like PyTorch) and restores on ``__exit__``."""
+
+    def __init__(self, mode: bool):
+        self.mode = bool(mode)
+        self._prev = state.grad_enabled
+        state.grad_enabled = self.mode
+
+    def __enter__(self):
+        pass
+
+    def __call__(self, fn):
+        state.grad_enabled = self._prev
+        mode = self.mode
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with set_grad_enabled(mode):
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+class inference_mode(no_grad):
+    """Same as ``no_grad`` here (PyTorch's extra speed-ups have no equivalent)."""
+
+    def __init__(self, mode: bool = True):
+        self.mode = not mode
+
+
+def is_anomaly_enabled() -> bool:
+    return state.anomaly
+
+
+def set_detect_anomaly(mode: bool) -> None:
+    """Record each op's forward traceback and check every backward output for NaN."""
+    state.anomaly = bool(mode)
+
+
+class detect_anomaly:
+    """Context manager / decorator form of ``set_detect_anomaly(True)``."""
+
+    def __init__(self, check_nan: bool = True):
+        self.check_nan = check_nan
+
+    def __enter__(self):
+        self._prev = state.anomaly
+        state.anomaly = self.check_nan
+
+    def __exit__(self, *exc):
+        state.anomaly = self._prev
+        return False
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with detect_anomaly(self.check_nan):
+                return fn(*args, **kwargs)
+
+        return wrapper

@@ -1,0 +1,89 @@
+"""Small helpers shared by the op files: operand promotion and reducing broadcast gradients."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import backend
+from ..dtypes import result_type
+from ..tensor import Tensor
+
+_PLAIN_SCALARS = (float, int, bool)
+
+
+def scalar(x):
+    """A Python number as itself; numpy scalars become Python numbers so they promote weakly."""
+    if type(x) in _PLAIN_SCALARS:
+        return x
+    if isinstance(x, (bool, np.bool_)):
+        return bool(x)
+    if isinstance(x, (int, np.integer)):
+        return int(x)
+    if isinstance(x, (float, np.floating)):
+        return float(x)
+    raise TypeError(f"expected a Tensor or a number, but got {type(x).__name__}")
+
+
+def operands(a, b):
+    """The arrays (or array and number) to compute ``a op b`` with, promoted as PyTorch does."""
+    x = a.array if isinstance(a, Tensor) else scalar(a)
+    y = b.array if isinstance(b, Tensor) else scalar(b)
+    xa, ya = hasattr(x, "dtype"), hasattr(y, "dtype")
+    if xa and ya:
+        if type(x) is not type(y) or not backend.same_device(x, y):
+            raise device_mismatch(x, y)
+        if x.dtype == y.dtype:
+            return x, y
+    elif not (xa or ya):
+        raise TypeError("at least one operand must be a Tensor")
+    dt = result_type(x, y)
+    if xa and x.dtype != dt:
+        x = x.astype(dt)
+    if ya and y.dtype != dt:
+        y = y.astype(dt)
+    return x, y
+
+
+def device_mismatch(x, y) -> RuntimeError:
+    return RuntimeError(
+        "Expected all tensors to be on the same device, but found at least two devices, "
+        f"{backend.device_of(x)} and {backend.device_of(y)}!"
+    )
+
+
+def meta(x):
+    """(shape, dtype) of a tensor operand, the target of its gradient; None for numbers."""
+    return (x.array.shape, x.array.dtype) if isinstance(x, Tensor) else None
+
+
+def reduce_to(grad, m):
+    """Sum ``grad`` over broadcast dims and cast it, so it matches the operand described by ``m``."""
+    shape, dtype = m
+    if grad.array.shape != shape:
+        from .reduce import SumTo
+
+        grad = SumTo.apply(grad, shape)
+    if grad.array.dtype != dtype:
+        from .convert import Cast
+
+        grad = Cast.apply(grad, dtype)
+    return grad
+
+
+def normalize_dim(dim: int, ndim: int) -> int:
+    """A dim in [-ndim, ndim) as a non-negative index; IndexError like PyTorch otherwise."""
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
+        )
+    return dim % n
+
+
+def normalize_dims(dim, ndim: int):
+    """None -> None (all dims); int or sequence -> tuple of non-negative dims."""
+    if dim is None:
+        return None
+    if isinstance(dim, (int, np.integer)):
+        return (normalize_dim(int(dim), ndim),)
+    return tuple(normalize_dim(int(d), ndim) for d in dim)

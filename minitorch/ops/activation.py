@@ -1,0 +1,68 @@
+"""Softmax and log-softmax, fused: one pass forward, one formula backward."""
+
+from __future__ import annotations
+
+from ..autograd.function import Function
+from ..backend import get_array_module
+from ..tensor import Tensor
+from ._util import normalize_dim
+
+
+def _softmax_dim(a, dim):
+    if dim is None:
+        raise TypeError("softmax() missing required argument 'dim'")
+    if a.array.dtype.kind != "f":
+        raise RuntimeError(f'"softmax" not implemented for \'{a.dtype.name}\'')
+    return normalize_dim(dim, a.array.ndim)
+
+
+class Softmax(Function):
+    """exp(a) / sum(exp(a)) along ``dim``; d/da = y * (grad - sum(grad * y))."""
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        x = a.array
+        ctx.dim = dim = _softmax_dim(a, dim)
+        xp = get_array_module(x)
+        e = xp.exp(x - x.max(axis=dim, keepdims=True))  # shift by the max: no overflow
+        e /= e.sum(axis=dim, keepdims=True)
+        out = Tensor._wrap(e)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return y * (grad - (grad * y).sum(ctx.dim, keepdim=True)), None
+
+
+class LogSoftmax(Function):
+    """a - logsumexp(a) along ``dim``; d/da = grad - exp(y) * sum(grad)."""
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        x = a.array
+        ctx.dim = dim = _softmax_dim(a, dim)
+        xp = get_array_module(x)
+        shifted = x - x.max(axis=dim, keepdims=True)
+        shifted -= xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
+        out = Tensor._wrap(shifted)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return grad - y.exp() * grad.sum(ctx.dim, keepdim=True), None
+
+
+def softmax(input, dim=None, dtype=None):
+    if dtype is not None:
+        input = input.to(dtype)
+    return Softmax.apply(input, dim)
+
+
+def log_softmax(input, dim=None, dtype=None):
+    if dtype is not None:
+        input = input.to(dtype)
+    return LogSoftmax.apply(input, dim)

@@ -1,0 +1,103 @@
+"""In-place ops: write into the tensor's own array, bump its version, take over the history.
+
+PyTorch semantics: an in-place op on a leaf that requires grad is an error (outside no_grad);
+on any other tensor it is recorded like the out-of-place op, and the tensor becomes its output.
+Backward then detects, through the version counter, a saved tensor that was overwritten.
+"""
+
+from __future__ import annotations
+
+from ..autograd.grad_mode import state
+from ..backend import device_of, to_device
+from ..random import rng
+from ..tensor import Tensor
+
+
+def check_inplace(t: Tensor) -> None:
+    if t.requires_grad and t.grad_fn is None and state.grad_enabled:
+        raise RuntimeError(
+            "a leaf Variable that requires grad is being used in an in-place operation."
+        )
+
+
+def assign(t: Tensor, result: Tensor) -> None:
+    """Copy ``result`` into ``t``'s array and make ``t`` stand for it in the graph."""
+    arr, r = t.array, result.array
+    if r.dtype != arr.dtype and not (r.dtype.kind == arr.dtype.kind or arr.dtype.kind == "f"):
+        raise RuntimeError(
+            f"result type {_kind_name(r.dtype)} can't be cast to the desired output type "
+            f"{_kind_name(arr.dtype)}"
+        )
+    if r.shape != arr.shape:
+        raise RuntimeError(
+            f"output with shape {list(arr.shape)} doesn't match the broadcast shape "
+            f"{list(r.shape)}"
+        )
+    if not arr.flags.writeable:
+        raise RuntimeError(
+            "unsupported operation: more than one element of the written-to tensor refers to a "
+            "single memory location. Please clone() the tensor before performing the operation."
+        )
+    arr[...] = r
+    t._version_counter[0] += 1
+    if result.requires_grad:
+        t.requires_grad = True
+        t.grad_fn = result.grad_fn
+        t._output_nr = result._output_nr
+
+
+def _kind_name(dt) -> str:
+    return {"f": "Float", "i": "Long", "u": "Byte", "b": "Bool"}[dt.kind]
+
+
+def fill_(t: Tensor, value) -> Tensor:
+    check_inplace(t)
+    recording = state.grad_enabled and (
+        t.requires_grad or (isinstance(value, Tensor) and value.requires_grad)
+    )
+    if recording:
+        assign(t, t * 0 + value)
+        return t
+    t.array[...] = value.array if isinstance(value, Tensor) else value
+    t._version_counter[0] += 1
+    return t
+
+
+def copy_(t: Tensor, src) -> Tensor:
+    """Copy ``src`` (broadcast, cast and moved as needed) into ``t``; gradient flows to ``src``."""
+    from .convert import Clone
+
+    check_inplace(t)
+    if not isinstance(src, Tensor):
+        raise TypeError(f"copy_(): argument 'src' must be Tensor, not {type(src).__name__}")
+    src = src.to(device=device_of(t.array), dtype=t.dtype)
+    if src.array.shape != t.array.shape:
+        src = src.expand(t.array.shape)
+    if state.grad_enabled and (src.requires_grad or t.requires_grad):
+        assign(t, Clone.apply(src))
+        return t
+    t.array[...] = src.array
+    t._version_counter[0] += 1
+    return t
+
+
+def _random_fill(t: Tensor, draw) -> Tensor:
+    check_inplace(t)
+    values = draw(t.array.shape).astype(t.array.dtype, copy=False)
+    t.array[...] = to_device(values, device_of(t.array))
+    t._version_counter[0] += 1
+    return t
+
+
+def uniform_(t: Tensor, a, b, generator) -> Tensor:
+    return _random_fill(t, lambda shape: rng(generator).uniform(a, b, shape))
+
+
+def normal_(t: Tensor, mean, std, generator) -> Tensor:
+    return _random_fill(t, lambda shape: rng(generator).normal(mean, std, shape))
+
+
+def bernoulli_(t: Tensor, p, generator) -> Tensor:
+    return _random_fill(t, lambda shape: rng(generator).random(shape) < p)
+
+

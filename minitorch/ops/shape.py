@@ -1,0 +1,347 @@
+"""Shape ops: views, permutations, broadcasting, joining and splitting."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.function import Function
+from ..backend import get_array_module
+from ..dtypes import promote_types
+from ._util import device_mismatch, normalize_dim
+
+
+def _sizes(args) -> tuple:
+    """Accept ``f(2, 3)``, ``f((2, 3))`` and ``f([2, 3])`` alike."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        args = args[0]
+    return tuple(int(s) for s in args)
+
+
+def infer_shape(shape, numel: int) -> tuple:
+    """Resolve one -1 in ``shape``; RuntimeError (PyTorch's text) when sizes don't fit."""
+    shape = tuple(shape)
+    if shape.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    known = 1
+    for s in shape:
+        if s != -1:
+            if s < 0:
+                raise RuntimeError(f"invalid shape dimension {s}")
+            known *= s
+    if -1 in shape:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        shape = tuple(numel // known if s == -1 else s for s in shape)
+    elif known != numel:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+    return shape
+
+
+class View(Function):
+    """The same values in a new shape (a view when memory allows); d/da = grad reshaped back."""
+
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, shape):
+        x = a.array
+        ctx.in_shape = x.shape
+        return x.reshape(shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return View.apply(grad, ctx.in_shape), None
+
+
+class Permute(Function):
+    """Reorder dims (a view); d/da = grad permuted by the inverse order."""
+
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, dims):
+        ctx.dims = dims
+        return a.array.transpose(dims)
+
+    @staticmethod
+    def backward(ctx, grad):
+        inverse = tuple(int(i) for i in np.argsort(ctx.dims))
+        return Permute.apply(grad, inverse), None
+
+
+class Expand(Function):
+    """Broadcast to a larger shape without copying; d/da = grad summed over the new dims."""
+
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, shape):
+        x = a.array
+        ctx.in_shape = x.shape
+        return get_array_module(x).broadcast_to(x, shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        from .reduce import SumTo
+
+        return SumTo.apply(grad, ctx.in_shape), None
+
+
+class Flip(Function):
+    """Reverse the order along ``dims``; d/da = grad flipped back."""
+
+    @staticmethod
+    def forward(ctx, a, dims):
+        ctx.dims = dims
+        return get_array_module(a.array).flip(a.array, dims)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Flip.apply(grad, ctx.dims), None
+
+
+class Cat(Function):
+    """Join tensors along ``dim``; each input's gradient is its slice of the output's."""
+
+    @staticmethod
+    def forward(ctx, dim, *tensors):
+        arrays = [t.array for t in tensors]
+        dt = arrays[0].dtype
+        for a in arrays[1:]:
+            dt = promote_types(dt, a.dtype)
+            if type(a) is not type(arrays[0]):
+                raise device_mismatch(arrays[0], a)
+        ctx.dim, ctx.sizes = dim, [a.shape[dim] for a in arrays]
+        arrays = [a if a.dtype == dt else a.astype(dt) for a in arrays]
+        return get_array_module(arrays[0]).concatenate(arrays, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        out, start = [None], 0
+        for size, needed in zip(ctx.sizes, ctx.needs_input_grad[1:]):
+            out.append(grad.narrow(ctx.dim, start, size) if needed else None)
+            start += size
+        return tuple(out)
+
+
+class Stack(Function):
+    """Join tensors along a new ``dim``; each input's gradient is one slice of the output's."""
+
+    @staticmethod
+    def forward(ctx, dim, *tensors):
+        ctx.dim = dim
+        first = tensors[0].array
+        for i, t in enumerate(tensors[1:], 1):
+            if t.array.shape != first.shape:
+                raise RuntimeError(
+                    "stack expects each tensor to be equal size, but got "
+                    f"{list(first.shape)} at entry 0 and {list(t.array.shape)} at entry {i}"
+                )
+            if type(t.array) is not type(first):
+                raise device_mismatch(first, t.array)
+        return get_array_module(first).stack([t.array for t in tensors], axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (None, *grad.unbind(ctx.dim))
+
+
+def view(input, shape):
+    """``view``: a reshape that must not copy (PyTorch raises for incompatible strides)."""
+    x = input.array
+    shape = infer_shape(_sizes(shape), x.size)
+    if type(x) is np.ndarray and not x.flags.c_contiguous:
+        try:
+            np.reshape(x, shape, copy=False)
+        except ValueError:
+            raise RuntimeError(
+                "view size is not compatible with input tensor's size and stride (at least one "
+                "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
+            ) from None
+    return View.apply(input, shape)
+
+
+def reshape(input, shape):
+    return View.apply(input, infer_shape(_sizes(shape), input.array.size))
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    shape = input.array.shape
+    if not shape:
+        return View.apply(input, (1,))
+    s, e = normalize_dim(start_dim, len(shape)), normalize_dim(end_dim, len(shape))
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    middle = 1
+    for n in shape[s : e + 1]:
+        middle *= n
+    return View.apply(input, shape[:s] + (middle,) + shape[e + 1 :])
+
+
+def unflatten(input, dim, sizes):
+    shape = input.array.shape
+    d = normalize_dim(dim, len(shape))
+    sizes = infer_shape(sizes, shape[d])
+    return View.apply(input, shape[:d] + sizes + shape[d + 1 :])
+
+
+def squeeze(input, dim=None):
+    shape = input.array.shape
+    if dim is None:
+        dims = {i for i, s in enumerate(shape) if s == 1}
+    else:
+        dims = dim if isinstance(dim, (tuple, list)) else (dim,)
+        dims = {d for d in (normalize_dim(d, len(shape)) for d in dims) if shape and shape[d] == 1}
+    if not dims:
+        return View.apply(input, shape)
+    return View.apply(input, tuple(s for i, s in enumerate(shape) if i not in dims))
+
+
+def unsqueeze(input, dim):
+    shape = input.array.shape
+    d = normalize_dim(dim, len(shape) + 1)
+    return View.apply(input, shape[:d] + (1,) + shape[d:])
+
+
+def permute(input, dims):
+    ndim = input.array.ndim
+    dims = tuple(normalize_dim(d, ndim) for d in _sizes(dims))
+    if sorted(dims) != list(range(ndim)):
+        raise RuntimeError(
+            f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
+            f"length of the desired ordering of dimensions i.e. input.dim() = {ndim} is not "
+            f"equal to len(dims) = {len(dims)}" if len(dims) != ndim else
+            f"permute(): duplicate dims are not allowed in {list(dims)}"
+        )
+    return Permute.apply(input, dims)
+
+
+def transpose(input, dim0, dim1):
+    ndim = input.array.ndim
+    if ndim == 0:
+        return input.view(())
+    d0, d1 = normalize_dim(dim0, ndim), normalize_dim(dim1, ndim)
+    dims = list(range(ndim))
+    dims[d0], dims[d1] = dims[d1], dims[d0]
+    return Permute.apply(input, tuple(dims))
+
+
+def t(input):
+    ndim = input.array.ndim
+    if ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {ndim}D")
+    return input if ndim < 2 else Permute.apply(input, (1, 0))
+
+
+def expand(input, sizes):
+    sizes = _sizes(sizes)
+    shape = input.array.shape
+    if len(sizes) < len(shape):
+        raise RuntimeError(
+            f"expand(minitorch.{input.dtype.name}{{{list(shape)}}}, size={list(sizes)}): the "
+            "number of sizes provided must be greater or equal to the number of dimensions in "
+            "the tensor"
+        )
+    lead = len(sizes) - len(shape)
+    target = list(sizes)
+    for i, s in enumerate(shape):
+        want = sizes[lead + i]
+        if want == -1:
+            target[lead + i] = s
+        elif s != 1 and s != want:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({want}) must match the existing size ({s}) at "
+                f"non-singleton dimension {lead + i}.  Target sizes: {list(sizes)}.  Tensor sizes: "
+                f"{list(shape)}"
+            )
+    target = tuple(target)
+    return input if target == shape else Expand.apply(input, target)
+
+
+def repeat(input, sizes):
+    """Tile the tensor ``sizes`` times; built from expand + reshape, so it is differentiable."""
+    sizes = _sizes(sizes)
+    shape = input.array.shape
+    if len(sizes) < len(shape):
+        raise RuntimeError(
+            "Number of dimensions of repeat dims can not be smaller than number of dimensions of "
+            "tensor"
+        )
+    shape = (1,) * (len(sizes) - len(shape)) + shape
+    x = input.reshape(tuple(d for s in shape for d in (1, s)))
+    x = x.expand(tuple(d for r, s in zip(sizes, shape) for d in (r, s)))
+    return x.reshape(tuple(r * s for r, s in zip(sizes, shape)))
+
+
+def flip(input, dims):
+    dims = (dims,) if isinstance(dims, int) else dims
+    return Flip.apply(input, tuple(normalize_dim(d, input.array.ndim) for d in dims))
+
+
+def narrow(input, dim, start, length):
+    d = normalize_dim(dim, input.array.ndim)
+    return input[(slice(None),) * d + (slice(start, start + length),)]
+
+
+def split(input, split_size, dim=0):
+    d = normalize_dim(dim, input.array.ndim)
+    n = input.array.shape[d]
+    if isinstance(split_size, int):
+        sizes = [min(split_size, n - i) for i in range(0, n, split_size)] or [0]
+    else:
+        sizes = list(split_size)
+        if sum(sizes) != n:
+            raise RuntimeError(
+                f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size "
+                f"at dimension {d}), but got split_sizes={sizes}"
+            )
+    out, start = [], 0
+    for s in sizes:
+        out.append(narrow(input, d, start, s))
+        start += s
+    return tuple(out)
+
+
+def chunk(input, chunks, dim=0):
+    n = input.array.shape[normalize_dim(dim, input.array.ndim)]
+    return split(input, max(1, -(-n // chunks)), dim)
+
+
+def unbind(input, dim=0):
+    d = normalize_dim(dim, input.array.ndim)
+    return tuple(input[(slice(None),) * d + (i,)] for i in range(input.array.shape[d]))
+
+
+def cat(tensors, dim=0):
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+    ref = next((t for t in tensors if t.array.ndim > 0), None)
+    if ref is None:
+        raise RuntimeError("zero-dimensional tensor cannot be concatenated")
+    d = normalize_dim(dim, ref.array.ndim)
+    # PyTorch skips 1-d empty tensors (legacy behaviour people rely on for accumulation loops)
+    tensors = [t for t in tensors if not (t.array.ndim == 1 and t.array.size == 0)] or [ref]
+    for i, t in enumerate(tensors):
+        s = t.array.shape
+        if len(s) != len(ref.array.shape):
+            raise RuntimeError(
+                f"Tensors must have same number of dimensions: got {len(ref.array.shape)} and "
+                f"{len(s)}"
+            )
+        for k, (a, b) in enumerate(zip(s, ref.array.shape)):
+            if k != d and a != b:
+                raise RuntimeError(
+                    f"Sizes of tensors must match except in dimension {d}. Expected size {b} but "
+                    f"got size {a} for tensor number {i} in the list."
+                )
+    if len(tensors) == 1:
+        return tensors[0].clone()
+    return Cat.apply(d, *tensors)
+
+
+def stack(tensors, dim=0):
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    return Stack.apply(normalize_dim(dim, tensors[0].array.ndim + 1), *tensors)
