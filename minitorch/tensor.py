@@ -243,6 +243,7 @@ class Tensor:
             if self._hooks is None:
                 self._hooks = []
             hooks = self._hooks
+            hooks.append(hook)
         else:
             self.grad_fn.register_prehook(self._output_nr, hook)
             hooks = self.grad_fn._pre_hooks[self._output_nr]
