@@ -126,8 +126,9 @@ def _execute(tensors, grads, retain_graph, create_graph, capture):
                     stack.append(nxt)
 
     buffers = {}
+    owned = None if create_graph else set()  # ids of sums made here (safe to add into)
     for (node, nr), g in zip(roots, grads):
-        _add_to_buffer(buffers, node, nr, g)
+        _add_to_buffer(buffers, node, nr, g, owned)
     results = [None] * (sum(len(v) for v in capture.values()) if capture else 0)
     handed = {id(g.array) for g in grads}  # arrays a leaf's .grad must not alias
     ready = [node for node in buffers if not deps.get(node)]
@@ -139,6 +140,9 @@ def _execute(tensors, grads, retain_graph, create_graph, capture):
             node = ready.pop()
             node_grads = buffers.pop(node, None)
             if node_grads is not None:
+                if owned:  # ids are reused once objects die: forget the ones handed on now
+                    for g in node_grads:
+                        owned.discard(id(g))
                 if node._pre_hooks:
                     _run_pre_hooks(node, node_grads)
                 if node._retained:
@@ -162,7 +166,11 @@ def _execute(tensors, grads, retain_graph, create_graph, capture):
                     continue
                 nxt, nr = edge
                 if g is not None:
-                    _add_to_buffer(buffers, nxt, nr, g)
+                    buf = buffers.get(nxt)
+                    if buf is None and nxt._output_meta is None:
+                        buffers[nxt] = [g]  # the common case: first gradient, one output
+                    else:
+                        _add_to_buffer(buffers, nxt, nr, g, owned)
                 left = deps[nxt] - 1
                 deps[nxt] = left
                 if left == 0:
@@ -205,12 +213,22 @@ def _check_nan(node, result):
             )
 
 
-def _add_to_buffer(buffers, node, nr, g):
+def _add_to_buffer(buffers, node, nr, g, owned):
+    """Sum gradients arriving at one node output; sums the engine made itself are reused."""
     buf = buffers.get(node)
     if buf is None:
         meta = node._output_meta
         buffers[node] = buf = [None] * (1 if meta is None else len(meta))
-    buf[nr] = g if buf[nr] is None else buf[nr] + g
+    old = buf[nr]
+    if old is None:
+        buf[nr] = g
+    elif owned is not None and id(old) in owned and old.array.shape == g.array.shape:
+        old.array += g.array  # a sum only this engine holds: add in place, no new array
+    else:
+        total = old + g
+        buf[nr] = total
+        if owned is not None:
+            owned.add(id(total))
 
 
 def _run_pre_hooks(node, grads):

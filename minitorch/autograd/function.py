@@ -49,6 +49,7 @@ class Function:
     next_edges: tuple = ()
     needs_input_grad: tuple = ()
     is_view = False  # outputs alias the first input's memory (they share its version counter)
+    _recording = False  # set on nodes that go on the tape
     _saved: tuple | None = ()
     _versions: tuple = ()
     _non_differentiable: tuple = ()
@@ -71,10 +72,12 @@ class Function:
 
         Numbers (a scalar operand) and None may be saved too; they are passed back as they are.
         """
+        if not self._recording:
+            return  # the op is not being recorded: nothing will read these
         self._saved = tensors
-        self._versions = tuple(
+        self._versions = tuple([
             t._version_counter[0] if isinstance(t, Tensor) else None for t in tensors
-        )
+        ])
 
     @property
     def saved_tensors(self) -> tuple:
@@ -135,6 +138,7 @@ class Function:
                 return tuple(_as_output(o, args) for o in out)
             return _as_output(out, args)
 
+        ctx._recording = True
         ctx.needs_input_grad = needs = tuple(needs)
         ctx.next_edges = tuple([_edge(a) if r else None for a, r in zip(args, needs)])
         if state.anomaly:
@@ -147,12 +151,14 @@ class Function:
 
         if type(out) is tuple:
             outs = tuple(_as_output(o, args) for o in out)
-            ctx._output_meta = tuple((o.array.shape, o.array.dtype, get_array_module(o.array)) for o in outs)
+            ctx._output_meta = tuple(
+                (o.array.shape, o.array.dtype, get_array_module(o.array)) for o in outs
+            )
             for i, o in enumerate(outs):
                 _attach(ctx, o, i, args)
             result = outs
         else:
-            result = _as_output(out, args)
+            result = _as_output(out, args) if isinstance(out, Tensor) else Tensor._wrap(out)
             _attach(ctx, result, 0, args)
         if ctx._saved:
             ctx._saved = tuple(

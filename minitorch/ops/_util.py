@@ -28,6 +28,13 @@ def operands(a, b):
     """The arrays (or array and number) to compute ``a op b`` with, promoted as PyTorch does."""
     x = a.array if isinstance(a, Tensor) else scalar(a)
     y = b.array if isinstance(b, Tensor) else scalar(b)
+    # fast paths: two numpy arrays of one dtype, or a float array and a Python float
+    if type(x) is np.ndarray:
+        if type(y) is np.ndarray:
+            if x.dtype is y.dtype:
+                return x, y
+        elif type(y) is float and x.dtype.kind == "f":
+            return x, y
     xa, ya = hasattr(x, "dtype"), hasattr(y, "dtype")
     if xa and ya:
         if type(x) is not type(y) or not backend.same_device(x, y):
@@ -54,6 +61,14 @@ def device_mismatch(x, y) -> RuntimeError:
 def meta(x):
     """(shape, dtype) of a tensor operand, the target of its gradient; None for numbers."""
     return (x.array.shape, x.array.dtype) if isinstance(x, Tensor) else None
+
+
+def metas(a, b):
+    """``(meta(a), meta(b))`` in one call (binary ops record both on every forward)."""
+    return (
+        (a.array.shape, a.array.dtype) if isinstance(a, Tensor) else None,
+        (b.array.shape, b.array.dtype) if isinstance(b, Tensor) else None,
+    )
 
 
 def reduce_to(grad, m):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..autograd.function import Function
 from ..dtypes import get_default_dtype
 from ..tensor import Tensor
-from ._util import meta, operands, reduce_to
+from ._util import metas, operands, reduce_to
 
 
 class Add(Function):
@@ -14,7 +14,7 @@ class Add(Function):
     @staticmethod
     def forward(ctx, a, b):
         x, y = operands(a, b)
-        ctx.metas = (meta(a), meta(b))
+        ctx.metas = metas(a, b)
         return x + y
 
     @staticmethod
@@ -30,7 +30,7 @@ class Sub(Function):
     @staticmethod
     def forward(ctx, a, b):
         x, y = operands(a, b)
-        ctx.metas = (meta(a), meta(b))
+        ctx.metas = metas(a, b)
         return x - y
 
     @staticmethod
@@ -48,7 +48,7 @@ class Mul(Function):
         x, y = operands(a, b)
         ga, gb = ctx.needs_input_grad
         ctx.save_for_backward(b if ga else None, a if gb else None)
-        ctx.metas = (meta(a), meta(b))
+        ctx.metas = metas(a, b)
         return x * y
 
     @staticmethod
@@ -73,7 +73,7 @@ class Div(Function):
             y = y.astype(fdt) if hasattr(y, "dtype") else y
         ga, gb = ctx.needs_input_grad
         ctx.save_for_backward(a if gb else None, b if (ga or gb) else None)
-        ctx.metas = (meta(a), meta(b))
+        ctx.metas = metas(a, b)
         return x / y
 
     @staticmethod
@@ -110,7 +110,7 @@ class Pow(Function):
         out = Tensor._wrap(x**y)
         ga, gb = ctx.needs_input_grad
         ctx.save_for_backward(a if (ga or gb) else None, b if ga else None, out if gb else None)
-        ctx.metas = (meta(a), meta(b))
+        ctx.metas = metas(a, b)
         return out
 
     @staticmethod
@@ -141,7 +141,7 @@ class Maximum(Function):
     def forward(ctx, a, b):
         x, y = operands(a, b)
         ctx.save_for_backward(a, b)
-        ctx.metas = (meta(a), meta(b))
+        ctx.metas = metas(a, b)
         return _xp(x).maximum(x, y)
 
     @staticmethod
@@ -157,7 +157,7 @@ class Minimum(Function):
     def forward(ctx, a, b):
         x, y = operands(a, b)
         ctx.save_for_backward(a, b)
-        ctx.metas = (meta(a), meta(b))
+        ctx.metas = metas(a, b)
         return _xp(x).minimum(x, y)
 
     @staticmethod

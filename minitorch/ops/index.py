@@ -6,7 +6,7 @@ from ..autograd.function import Function
 from ..autograd.grad_mode import state
 from ..backend import device_of, get_array_module, to_device
 from ..tensor import Tensor
-from ._util import meta, normalize_dim, operands, reduce_to
+from ._util import meta, metas, normalize_dim, operands, reduce_to
 
 
 def _key(x, key):
@@ -134,7 +134,7 @@ class Where(Function):
                 f"{cond.dtype}"
             )
         ctx.save_for_backward(cond)
-        ctx.metas = (meta(a), meta(b))
+        ctx.metas = metas(a, b)
         return get_array_module(c).where(c, x, y)
 
     @staticmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..autograd.function import Function
 from ..backend import get_array_module
 from ..tensor import Tensor
-from ._util import device_mismatch, meta, operands, reduce_to
+from ._util import device_mismatch, metas, operands, reduce_to
 
 
 def _shape_error(x, y) -> RuntimeError:
@@ -49,7 +49,7 @@ class MatMul(Function):
             raise device_mismatch(x, y)
         ga, gb = ctx.needs_input_grad
         ctx.save_for_backward(a if gb else None, b if ga else None)
-        ctx.metas = (meta(a), meta(b))
+        ctx.metas = metas(a, b)
         return get_array_module(x).matmul(x, y)
 
     @staticmethod
