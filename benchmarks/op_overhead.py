@@ -1,7 +1,8 @@
 """Time per small op (its forward plus its share of backward), minitorch vs PyTorch.
 
 A chain of 100 elementwise ops on a 16-element tensor, then ``sum().backward()``: with data this
-small the time is all dispatch, tape recording and engine overhead. Run: python -m benchmarks.op_overhead
+small the time is all dispatch, tape recording and engine overhead.
+Run: python -m benchmarks.op_overhead
 """
 
 from __future__ import annotations

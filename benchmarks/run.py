@@ -1,0 +1,195 @@
+"""The benchmark suite: every workload of issue #5 for minitorch and (if installed) PyTorch.
+
+Both libraries run in one process, interleaved, after warm-up; the figure is the median of
+repeated timings. Thread settings: 1 thread (stable on a shared machine) and 2 threads.
+Run: ``python -m benchmarks`` (``--json FILE`` also writes the results).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+from . import op_overhead
+from .workloads import WORKLOADS
+
+
+def _libs():
+    import minitorch
+
+    libs = {"minitorch": minitorch}
+    try:
+        import torch
+
+        libs["torch"] = torch
+    except ImportError:
+        pass
+    return libs
+
+
+def _set_threads(libs, n: int):
+    """Limit BLAS (numpy, via threadpoolctl) and torch to ``n`` threads."""
+    from threadpoolctl import threadpool_limits
+
+    if "torch" in libs:
+        libs["torch"].set_num_threads(n)
+    return threadpool_limits(n)
+
+
+def time_step(step, seconds: float) -> list[float]:
+    """Run ``step`` repeatedly for about ``seconds``; return each run's duration."""
+    for _ in range(3):
+        step()
+    samples, end = [], time.perf_counter() + seconds
+    while time.perf_counter() < end or len(samples) < 5:
+        t0 = time.perf_counter()
+        step()
+        samples.append(time.perf_counter() - t0)
+    return samples
+
+
+def bench_steps(libs, threads: int, seconds: float) -> list[dict]:
+    rows = []
+    with _set_threads(libs, threads):
+        for name, (build, target) in WORKLOADS.items():
+            steps = {lib: build(module) for lib, module in libs.items()}
+            samples = {lib: [] for lib in libs}
+            for _ in range(4):  # interleave so a busy neighbour core hits both libraries alike
+                for lib, step in steps.items():
+                    samples[lib] += time_step(step, seconds / 4)
+            rows.append({
+                "workload": name, "threads": threads, "target": target,
+                **{f"{lib}_ms": 1e3 * statistics.median(s) for lib, s in samples.items()},
+            })
+    return rows
+
+
+def peak_memory(lib: str) -> float | None:
+    """Peak resident memory (MB) of the CNN training loop above the process's starting point.
+
+    Measured in a fresh subprocess per library (RSS high-water mark after 5 steps minus the
+    RSS after building the model and data), so allocator caches of one do not hide in the other.
+    """
+    code = (
+        "import sys, re\n"
+        f"import {lib} as lib\n"
+        "from benchmarks.workloads import simple_cnn\n"
+        "def rss(key):\n"
+        "    return int(re.search(key + r':\\s+(\\d+)', open('/proc/self/status').read())[1])\n"
+        "step = simple_cnn(lib, 64)\n"
+        "base = rss('VmRSS')\n"
+        "for _ in range(5): step()\n"
+        "print((rss('VmHWM') - base) / 1024)\n"
+    )
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root,
+                         env={**os.environ, "OMP_NUM_THREADS": "1"})
+    if out.returncode != 0:
+        print(out.stderr[-2000:], file=sys.stderr)
+        return None
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def blas_fraction(minitorch) -> dict:
+    """Share of the minitorch step time spent in BLAS calls (matmul/tensordot/dot), via cProfile."""
+    import cProfile
+    import pstats
+
+    shares = {}
+    for name, (build, _) in WORKLOADS.items():
+        step = build(minitorch)
+        step()
+        prof = cProfile.Profile()
+        prof.enable()
+        for _ in range(5):
+            step()
+        prof.disable()
+        stats = pstats.Stats(prof).stats
+        total = sum(v[2] for v in stats.values())
+        blas = sum(v[2] for k, v in stats.items() if k[2] in _BLAS_FUNCS)
+        shares[name] = blas / total if total else 0.0
+    return shares
+
+
+_BLAS_FUNCS = {
+    "<built-in method numpy._core._multiarray_umath.matmul>",
+    "<method 'dot' of 'numpy.ndarray' objects>",
+    "<built-in method numpy._core._multiarray_umath.dot>",
+    "<built-in method numpy.core._multiarray_umath.matmul>",
+    "<function tensordot at",
+}
+
+
+def _fmt_ratio(row, target=None):
+    if "torch_ms" not in row:
+        return "-", "-"
+    ratio = row["minitorch_ms"] / row["torch_ms"]
+    met = "-" if target is None else ("yes" if ratio <= target else "NO")
+    return f"{ratio:.2f}x", met
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=4.0, help="timing budget per workload")
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    parser.add_argument("--skip-memory", action="store_true")
+    args = parser.parse_args(argv)
+
+    libs = _libs()
+    from threadpoolctl import threadpool_info
+
+    blas = next((i for i in threadpool_info() if i["user_api"] == "blas"), {})
+    print(f"python {platform.python_version()}, numpy BLAS: {blas.get('internal_api')} "
+          f"{blas.get('version')} ({blas.get('architecture')}), "
+          f"torch: {libs['torch'].__version__ if 'torch' in libs else 'not installed'}\n")
+
+    results = {"steps": [], "op_overhead": [], "memory": {}, "blas_fraction": {}}
+    print(f"{'workload':<34} {'thr':>3} {'minitorch ms':>13} {'torch ms':>9} {'ratio':>7} "
+          f"{'target':>7} {'met':>4}")
+    for threads in args.threads:
+        for row in bench_steps(libs, threads, args.seconds):
+            results["steps"].append(row)
+            ratio, met = _fmt_ratio(row, row["target"])
+            torch_ms = f"{row['torch_ms']:.2f}" if "torch_ms" in row else "-"
+            print(f"{row['workload']:<34} {threads:>3} {row['minitorch_ms']:>13.2f} "
+                  f"{torch_ms:>9} {ratio:>7} {'<=' + str(row['target']) + 'x':>7} {met:>4}")
+
+    with _set_threads(libs, 1):
+        ops = op_overhead.run()
+    results["op_overhead"] = ops
+    by_lib = {r["lib"]: r["us_per_op"] for r in ops}
+    ratio = by_lib["minitorch"] / by_lib["torch"] if "torch" in by_lib else None
+    print(f"{'per small op (fwd + bwd share), us':<34} {1:>3} {by_lib['minitorch']:>13.2f} "
+          f"{by_lib.get('torch', float('nan')):>9.2f} "
+          f"{'-' if ratio is None else f'{ratio:.2f}x':>7} {'<=2x':>7} "
+          f"{'-' if ratio is None else ('yes' if ratio <= 2 else 'NO'):>4}")
+
+    if not args.skip_memory:
+        mem = {lib: peak_memory(lib) for lib in libs}
+        results["memory"] = mem
+        ratio = mem["minitorch"] / mem["torch"] if mem.get("torch") else None
+        print(f"{'peak memory, CNN loop, MB':<34} {1:>3} {mem['minitorch'] or float('nan'):>13.1f} "
+              f"{mem.get('torch') or float('nan'):>9.1f} "
+              f"{'-' if ratio is None else f'{ratio:.2f}x':>7} {'<=1.3x':>7} "
+              f"{'-' if ratio is None else ('yes' if ratio <= 1.3 else 'NO'):>4}")
+
+    with _set_threads(libs, 1):
+        results["blas_fraction"] = blas_fraction(libs["minitorch"])
+    print("\nshare of minitorch step time inside BLAS (1 thread, cProfile):")
+    for name, share in results["blas_fraction"].items():
+        print(f"  {name:<34} {100 * share:5.1f}%")
+
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()
