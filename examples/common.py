@@ -123,7 +123,7 @@ def fit(model, train_loader, test_loader, args, device, name: str) -> dict:
         )
         torch.save(
             {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": epoch},
-            os.path.join(args.out_dir, f"{name}.safetensors"),
+            os.path.join(args.out_dir, f"{name}.pt"),
         )
     writer.close()
     plot(history, os.path.join(args.out_dir, f"{name}_curves.png"))
