@@ -1,0 +1,74 @@
+"""Adagrad (Duchi et al.): per-coordinate steps shrinking with the sum of squared gradients."""
+
+from __future__ import annotations
+
+from ..backend import get_array_module
+from ..tensor import Tensor
+from .optimizer import Optimizer, advance, grad_for_update, new_step
+
+
+class Adagrad(Optimizer):
+    """``s += g**2`` and ``p -= lr / (1 + (t - 1) * lr_decay) * g / (sqrt(s) + eps)``."""
+
+    def __init__(
+        self,
+        params,
+        lr: float = 1e-2,
+        lr_decay: float = 0,
+        weight_decay: float = 0,
+        initial_accumulator_value: float = 0,
+        eps: float = 1e-10,
+        foreach: bool | None = None,
+        *,
+        maximize: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
+    ) -> None:
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= lr_decay:
+            raise ValueError(f"Invalid lr_decay value: {lr_decay}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if not 0.0 <= initial_accumulator_value:
+            raise ValueError(
+                f"Invalid initial_accumulator_value value: {initial_accumulator_value}"
+            )
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        defaults = dict(
+            lr=lr,
+            lr_decay=lr_decay,
+            eps=eps,
+            weight_decay=weight_decay,
+            initial_accumulator_value=initial_accumulator_value,
+            foreach=foreach,
+            maximize=maximize,
+            differentiable=differentiable,
+            fused=fused,
+        )
+        super().__init__(params, defaults)
+        # Like PyTorch, the state exists from the start (the sum starts at a chosen value).
+        for group in self.param_groups:
+            for p in group["params"]:
+                state = self.state[p]
+                state["step"] = new_step()
+                full = get_array_module(p.array).full_like
+                state["sum"] = Tensor._wrap(full(p.array, group["initial_accumulator_value"]))
+
+    def _update(self, p: Tensor, group: dict) -> None:
+        state = self.state[p]
+        t = advance(state["step"])
+        lr, eps = float(group["lr"]), float(group["eps"])
+        clr = lr / (1.0 + (t - 1.0) * float(group["lr_decay"]))
+        g = grad_for_update(p, group["maximize"], float(group["weight_decay"]))
+        w, s = p.array, state["sum"].array
+        xp = get_array_module(w)
+
+        tmp = xp.multiply(g, g)  # the one temporary
+        s += tmp
+        xp.sqrt(s, out=tmp)
+        tmp += eps
+        xp.divide(g, tmp, out=tmp)
+        tmp *= -clr
+        w += tmp

@@ -1,0 +1,95 @@
+"""RMSprop (Hinton's lecture notes) with momentum and the centered variant, PyTorch's form."""
+
+from __future__ import annotations
+
+from ..backend import get_array_module
+from ..tensor import Tensor
+from .optimizer import Optimizer, advance, grad_for_update, new_step, zeros_state
+
+
+class RMSprop(Optimizer):
+    """Divide the gradient by a running root mean square of recent gradients.
+
+    ``v = alpha * v + (1 - alpha) * g**2``; ``centered`` subtracts the squared running mean
+    ``ga = lerp(ga, g, 1 - alpha)`` from ``v`` first. With ``d = sqrt(v) + eps``:
+    ``p -= lr * g / d``, or with momentum ``b = momentum * b + g / d`` and ``p -= lr * b``.
+    """
+
+    def __init__(
+        self,
+        params,
+        lr: float = 1e-2,
+        alpha: float = 0.99,
+        eps: float = 1e-8,
+        weight_decay: float = 0,
+        momentum: float = 0,
+        centered: bool = False,
+        capturable: bool = False,
+        foreach: bool | None = None,
+        maximize: bool = False,
+        differentiable: bool = False,
+    ) -> None:
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= momentum:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if not 0.0 <= alpha:
+            raise ValueError(f"Invalid alpha value: {alpha}")
+        defaults = dict(
+            lr=lr,
+            momentum=momentum,
+            alpha=alpha,
+            eps=eps,
+            centered=centered,
+            weight_decay=weight_decay,
+            capturable=capturable,
+            foreach=foreach,
+            maximize=maximize,
+            differentiable=differentiable,
+        )
+        super().__init__(params, defaults)
+
+    def _update(self, p: Tensor, group: dict) -> None:
+        state = self.state[p]
+        if not state:
+            state["step"] = new_step()
+            state["square_avg"] = zeros_state(p)
+            if group["momentum"] > 0:
+                state["momentum_buffer"] = zeros_state(p)
+            if group["centered"]:
+                state["grad_avg"] = zeros_state(p)
+        advance(state["step"])
+        lr, alpha, eps = float(group["lr"]), float(group["alpha"]), float(group["eps"])
+        momentum = float(group["momentum"])
+        g = grad_for_update(p, group["maximize"], float(group["weight_decay"]))
+        w, v = p.array, state["square_avg"].array
+        xp = get_array_module(w)
+
+        tmp = xp.multiply(g, g)  # the one temporary
+        tmp *= 1.0 - alpha
+        v *= alpha
+        v += tmp
+        if group["centered"]:
+            ga = state["grad_avg"].array
+            xp.subtract(g, ga, out=tmp)
+            tmp *= 1.0 - alpha
+            ga += tmp
+            xp.multiply(ga, ga, out=tmp)
+            xp.subtract(v, tmp, out=tmp)
+            xp.sqrt(tmp, out=tmp)
+        else:
+            xp.sqrt(v, out=tmp)
+        tmp += eps
+        xp.divide(g, tmp, out=tmp)
+        if momentum > 0:
+            buf = state["momentum_buffer"].array
+            buf *= momentum
+            buf += tmp
+            xp.multiply(buf, -lr, out=tmp)
+        else:
+            tmp *= -lr
+        w += tmp
