@@ -24,17 +24,29 @@ def _value(x):
 class SummaryWriter:
     """Log scalars, histograms, images and text for TensorBoard (``torch.utils.tensorboard``)."""
 
-    def __init__(self, log_dir=None, comment="", purge_step=None, max_queue=10,
-                 flush_secs=120, filename_suffix=""):
+    def __init__(
+        self,
+        log_dir=None,
+        comment="",
+        purge_step=None,
+        max_queue=10,
+        flush_secs=120,
+        filename_suffix="",
+    ):
         try:
             from tensorboardX import SummaryWriter as _Writer
         except ImportError as e:
             raise ImportError(
                 "SummaryWriter needs tensorboardX: pip install 'minitorch[examples]'"
             ) from e
-        self._writer = _Writer(logdir=log_dir, comment=comment, purge_step=purge_step,
-                               max_queue=max_queue, flush_secs=flush_secs,
-                               filename_suffix=filename_suffix)
+        self._writer = _Writer(
+            logdir=log_dir,
+            comment=comment,
+            purge_step=purge_step,
+            max_queue=max_queue,
+            flush_secs=flush_secs,
+            filename_suffix=filename_suffix,
+        )
 
     @property
     def log_dir(self) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 import minitorch
+from minitorch import backend
 
 try:
     from PIL import Image, ImageOps
@@ -97,6 +98,10 @@ def normalize(
             f"std evaluated to zero after conversion to {tensor.dtype}, leading to "
             "division by zero."
         )
+    if not inplace and not tensor.requires_grad:
+        # one sample at a time in a data pipeline: plain array arithmetic, no autograd nodes
+        xp = backend.get_array_module(tensor.array)
+        return minitorch.as_tensor((tensor.array - xp.asarray(mean)) / xp.asarray(std))
     mean_t = minitorch.tensor(mean, device=tensor.device)
     std_t = minitorch.tensor(std, device=tensor.device)
     if inplace:
@@ -188,10 +193,12 @@ def _bilinear_weights(in_size: int, out_size: int) -> np.ndarray:
 
 
 def _nearest_indices(in_size: int, out_size: int) -> np.ndarray:
-    """Source pixel of each output pixel: the one under its center, as Pillow picks it."""
-    return np.minimum(
-        ((np.arange(out_size) + 0.5) * (in_size / out_size)).astype(np.int64), in_size - 1
-    )
+    """Source pixel of each output pixel: the one under its center (torch's "nearest-exact").
+
+    Integer arithmetic, ``floor((i + 0.5) * in / out)`` exactly: float versions (torch's, and
+    Pillow's accumulated coordinates) may round down at exact ties instead.
+    """
+    return (2 * np.arange(out_size) + 1) * in_size // (2 * out_size)
 
 
 def resize(img, size, interpolation=InterpolationMode.BILINEAR):
