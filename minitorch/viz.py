@@ -202,12 +202,14 @@ def _fmt_values(t: Tensor) -> str:
     return f"{tuple(arr.shape)} |g|={norm:.4g}"
 
 
-def _fmt_saved(s, names) -> tuple[str, int]:
-    """(description, bytes) of one saved value."""
+def _fmt_saved(s, names, ids=None) -> tuple[str, int]:
+    """(description, bytes) of one saved value; ``ids`` names tensors made by listed nodes."""
     if type(s) is _SavedOutput:
         return f"its output {tuple(s.array.shape)} {s.array.dtype.name}", s.array.nbytes
     if isinstance(s, Tensor):
         name = names.get(id(s))
+        if name is None and ids and s.grad_fn in ids:
+            name = ids[s.grad_fn] + (f".{s._output_nr}" if s.grad_fn._output_meta else "")
         label = f"{name} " if name else ""
         grad = "" if s.requires_grad else " (no grad)"
         return f"{label}{tuple(s.array.shape)} {s.array.dtype.name}{grad}", s.array.nbytes
@@ -334,7 +336,7 @@ def _listing(roots, params, trace=None) -> str:
             for s in saved:
                 if s is None:
                     continue
-                text, nbytes = _fmt_saved(s, names)
+                text, nbytes = _fmt_saved(s, names, ids)
                 parts.append(f"{text} {nbytes} B" if nbytes else text)
                 array = getattr(s, "array", None)
                 if nbytes and id(array) not in seen_arrays:
