@@ -1,4 +1,4 @@
-"""Factory functions: ``tensor``, ``zeros``, ``arange``, ``randn``, ... with ``dtype``/``device``."""
+"""Factory functions: ``tensor``, ``zeros``, ``arange``, ``randn``, ... taking dtype and device."""
 
 from __future__ import annotations
 
@@ -60,6 +60,8 @@ def tensor(data, dtype=None, device=None, requires_grad=False) -> Tensor:
             arr = arr.astype(dtypes.to_numpy_dtype(dtype))
         dev = device if device is not None else backend.device_of(arr)
         return _finish(arr, dev, requires_grad)
+    if isinstance(data, np.generic):  # a numpy scalar keeps its dtype, as in PyTorch
+        data = np.asarray(data)
     if isinstance(data, np.ndarray) or (backend._cupy and isinstance(data, backend._cupy.ndarray)):
         dtypes.from_numpy_dtype(data.dtype)  # TypeError for unsupported dtypes
         arr = data.astype(dtypes.to_numpy_dtype(dtype)) if dtype is not None else data.copy()
@@ -124,8 +126,13 @@ def empty(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
 def full(size, fill_value, dtype=None, device=None, requires_grad=False) -> Tensor:
     if dtype is None:
         dtype = _infer_numpy(fill_value, None).dtype
-    return _filled((size,) if isinstance(size, int) else size, fill_value,
-                   dtypes.to_numpy_dtype(dtype), device, requires_grad)
+    return _filled(
+        (size,) if isinstance(size, int) else size,
+        fill_value,
+        dtypes.to_numpy_dtype(dtype),
+        device,
+        requires_grad,
+    )
 
 
 def _like(input, dtype, device):
@@ -171,24 +178,33 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     return _finish(np.eye(n, m, dtype=_np_dtype(dtype)), device, requires_grad)
 
 
+def _float_dtype(dtype, fn: str) -> np.dtype:
+    """The numpy dtype for a float-only sampler (PyTorch refuses integer dtypes there too)."""
+    dt = _np_dtype(dtype)
+    if dt.kind != "f":
+        raise NotImplementedError(
+            f"{fn}() is only implemented for floating point dtypes, got {dtype}"
+        )
+    return dt
+
+
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     """Uniform on [0, 1)."""
-    dt = _np_dtype(dtype)
+    dt = _float_dtype(dtype, "rand")
     arr = rng(generator).random(_sizes(size), dtype=np.float64 if dt != np.float32 else dt)
     return _finish(arr.astype(dt, copy=False), device, requires_grad)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     """Standard normal."""
-    dt = _np_dtype(dtype)
-    arr = rng(generator).standard_normal(
-        _sizes(size), dtype=np.float64 if dt != np.float32 else dt
-    )
+    dt = _float_dtype(dtype, "randn")
+    arr = rng(generator).standard_normal(_sizes(size), dtype=np.float64 if dt != np.float32 else dt)
     return _finish(arr.astype(dt, copy=False), device, requires_grad)
 
 
-def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None,
-            requires_grad=False) -> Tensor:
+def randint(
+    low, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False
+) -> Tensor:
     """Integers in [low, high); ``randint(high, size)`` also works, as in PyTorch."""
     if size is None:
         low, high, size = 0, low, high
@@ -225,7 +241,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None) -> Ten
     p = backend.to_host(input.array).astype(np.float64)
     g = rng(generator)
     rows = p.reshape(-1, p.shape[-1])
-    out = np.stack([
-        g.choice(len(r), size=num_samples, replace=replacement, p=r / r.sum()) for r in rows
-    ])
+    out = np.stack(
+        [g.choice(len(r), size=num_samples, replace=replacement, p=r / r.sum()) for r in rows]
+    )
     return _finish(out.reshape(p.shape[:-1] + (num_samples,)).astype(np.int64), input.device, False)
