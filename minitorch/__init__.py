@@ -9,6 +9,7 @@ from . import (
     autograd,  # noqa: I001  (after tensor: the engine needs the class)
     backend,
     cuda,
+    nn,
 )
 from ._tensor_str import get_printoptions, set_printoptions
 from .autograd import (
