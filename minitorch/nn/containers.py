@@ -282,7 +282,7 @@ class ParameterList(Module):
         return self
 
     def extra_repr(self) -> str:
-        return "\n".join(f"({k}): {_param_summary(p)}" for k, p in self._parameters.items())
+        return "\n".join(f"  ({k}): {_param_summary(p)}" for k, p in self._parameters.items())
 
 
 class ParameterDict(Module):
@@ -326,7 +326,7 @@ class ParameterDict(Module):
             self[key] = value
 
     def extra_repr(self) -> str:
-        return "\n".join(f"({k}): {_param_summary(p)}" for k, p in self._parameters.items())
+        return "\n".join(f"  ({k}): {_param_summary(p)}" for k, p in self._parameters.items())
 
 
 def _as_parameter(value) -> Parameter:
