@@ -144,6 +144,7 @@ from .random import (
     seed,
     set_rng_state,
 )
+from .serialization import load, save
 from .tensor import Size, Tensor
 
 clip = clamp
