@@ -149,10 +149,14 @@ def pad(img, padding, fill=0, padding_mode: str = "constant"):
             return ImageOps.expand(img, border=(left, top, right, bottom), fill=fill)
         return Image.fromarray(pad(np.asarray(img), padding, fill, padding_mode))
     img = _check_array(img)
-    widths = [(top, bottom), (left, right)] + [(0, 0)] * (img.ndim - 2)
+    h, w = img.shape[:2]
     if padding_mode == "constant":
-        return np.pad(img, widths, mode="constant", constant_values=fill)
-    return np.pad(img, widths, mode=padding_mode)
+        # a filled canvas and one copy: several times faster than np.pad on small images
+        out = np.empty((top + h + bottom, left + w + right, *img.shape[2:]), img.dtype)
+        out[...] = fill
+        out[top : top + h, left : left + w] = img
+        return out
+    return np.pad(img, [(top, bottom), (left, right)] + [(0, 0)] * (img.ndim - 2), padding_mode)
 
 
 def crop(img, top: int, left: int, height: int, width: int):
