@@ -32,6 +32,9 @@ class Tensor:
         "_hooks",  # gradient hooks of a leaf
         "__weakref__",
     )
+    # numpy scalars and arrays defer to Tensor's reflected operators, so ``np.float64(2) * t``
+    # is a Tensor (with its history), not an ndarray made through ``__array__``.
+    __array_priority__ = 1000
 
     def __init__(self, *args, dtype=None, device=None, requires_grad=False):
         """``Tensor(data)`` or ``Tensor(*sizes)``: PyTorch's legacy float32 constructor."""
