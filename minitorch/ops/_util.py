@@ -38,7 +38,7 @@ def operands(a, b):
     xa, ya = hasattr(x, "dtype"), hasattr(y, "dtype")
     if xa and ya:
         if type(x) is not type(y) or not backend.same_device(x, y):
-            raise device_mismatch(x, y)
+            x, y = _cpu_scalar_to_device(x, y)
         if x.dtype == y.dtype:
             return x, y
     elif not (xa or ya):
@@ -49,6 +49,30 @@ def operands(a, b):
     if ya and y.dtype != dt:
         y = y.astype(dt)
     return x, y
+
+
+def _cpu_scalar_to_device(x, y):
+    """PyTorch lets a 0-d cpu tensor meet a tensor on another device: it moves along."""
+    if x.ndim == 0 and backend.is_cpu(x) and not backend.is_cpu(y):
+        return backend.to_device(x, backend.device_of(y)), y
+    if y.ndim == 0 and backend.is_cpu(y) and not backend.is_cpu(x):
+        return x, backend.to_device(y, backend.device_of(x))
+    raise device_mismatch(x, y)
+
+
+def broadcast_error(*arrays) -> RuntimeError:
+    """PyTorch's message for shapes that do not broadcast (built only after numpy refused)."""
+    shapes = [getattr(a, "shape", ()) for a in arrays]
+    ndim = max(len(s) for s in shapes)
+    for i in range(ndim - 1, -1, -1):
+        sizes = [s[i - ndim + len(s)] for s in shapes if i - ndim + len(s) >= 0]
+        big = [n for n in sizes if n != 1]
+        if len(set(big)) > 1:
+            return RuntimeError(
+                f"The size of tensor a ({big[0]}) must match the size of tensor b "
+                f"({next(n for n in big if n != big[0])}) at non-singleton dimension {i}"
+            )
+    return RuntimeError(f"shapes {[list(s) for s in shapes]} cannot be broadcast together")
 
 
 def device_mismatch(x, y) -> RuntimeError:
@@ -72,7 +96,7 @@ def metas(a, b):
 
 
 def reduce_to(grad, m):
-    """Sum ``grad`` over broadcast dims and cast it, so it matches the operand described by ``m``."""
+    """Sum ``grad`` over broadcast dims and cast it to match the operand described by ``m``."""
     shape, dtype = m
     if grad.array.shape != shape:
         from .reduce import SumTo

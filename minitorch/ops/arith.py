@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..autograd.function import Function
 from ..dtypes import get_default_dtype
 from ..tensor import Tensor
-from ._util import metas, operands, reduce_to
+from ._util import broadcast_error, metas, operands, reduce_to
 
 
 class Add(Function):
@@ -15,7 +15,10 @@ class Add(Function):
     def forward(ctx, a, b):
         x, y = operands(a, b)
         ctx.metas = metas(a, b)
-        return x + y
+        try:
+            return x + y
+        except ValueError:
+            raise broadcast_error(x, y) from None
 
     @staticmethod
     def backward(ctx, grad):
@@ -31,7 +34,15 @@ class Sub(Function):
     def forward(ctx, a, b):
         x, y = operands(a, b)
         ctx.metas = metas(a, b)
-        return x - y
+        try:
+            return x - y
+        except ValueError:
+            raise broadcast_error(x, y) from None
+        except TypeError:
+            raise RuntimeError(
+                "Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
+                "`^` or `logical_xor()` operator instead."
+            ) from None
 
     @staticmethod
     def backward(ctx, grad):
@@ -49,7 +60,10 @@ class Mul(Function):
         ga, gb = ctx.needs_input_grad
         ctx.save_for_backward(b if ga else None, a if gb else None)
         ctx.metas = metas(a, b)
-        return x * y
+        try:
+            return x * y
+        except ValueError:
+            raise broadcast_error(x, y) from None
 
     @staticmethod
     def backward(ctx, grad):
@@ -74,7 +88,10 @@ class Div(Function):
         ga, gb = ctx.needs_input_grad
         ctx.save_for_backward(a if gb else None, b if (ga or gb) else None)
         ctx.metas = metas(a, b)
-        return x / y
+        try:
+            return x / y
+        except ValueError:
+            raise broadcast_error(x, y) from None
 
     @staticmethod
     def backward(ctx, grad):
@@ -92,7 +109,13 @@ class Neg(Function):
 
     @staticmethod
     def forward(ctx, a):
-        return -a.array
+        try:
+            return -a.array
+        except TypeError:  # numpy refuses to negate bools, as PyTorch does
+            raise RuntimeError(
+                "Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+                "to invert a mask, use the `~` or `logical_not()` operator instead."
+            ) from None
 
     @staticmethod
     def backward(ctx, grad):
@@ -105,9 +128,12 @@ class Pow(Function):
     @staticmethod
     def forward(ctx, a, b):
         x, y = operands(a, b)
-        if hasattr(y, "dtype") and y.dtype.kind in "iu" and (y < 0).any() and x.dtype.kind in "iu":
-            raise RuntimeError("Integers to negative integer powers are not allowed.")
-        out = Tensor._wrap(x**y)
+        try:
+            out = Tensor._wrap(x**y)
+        except ValueError as e:
+            if "negative integer powers" in str(e):
+                raise RuntimeError("Integers to negative integer powers are not allowed.") from None
+            raise broadcast_error(x, y) from None
         ga, gb = ctx.needs_input_grad
         ctx.save_for_backward(a if (ga or gb) else None, b if ga else None, out if gb else None)
         ctx.metas = metas(a, b)
@@ -120,8 +146,8 @@ class Pow(Function):
         ma, mb = ctx.metas
         grad_a = grad_b = None
         if ga:
-            if isinstance(b, Tensor):
-                grad_a = grad * b * a ** (b - 1)
+            if isinstance(b, Tensor):  # 0 where b == 0, even at a == 0 (not 0 * inf)
+                grad_a = (grad * b * a ** (b - 1)).masked_fill(b == 0, 0)
             elif b == 0:
                 grad_a = grad * 0
             else:
@@ -142,7 +168,10 @@ class Maximum(Function):
         x, y = operands(a, b)
         ctx.save_for_backward(a, b)
         ctx.metas = metas(a, b)
-        return _xp(x).maximum(x, y)
+        try:
+            return _xp(x).maximum(x, y)
+        except ValueError:
+            raise broadcast_error(x, y) from None
 
     @staticmethod
     def backward(ctx, grad):
@@ -158,7 +187,10 @@ class Minimum(Function):
         x, y = operands(a, b)
         ctx.save_for_backward(a, b)
         ctx.metas = metas(a, b)
-        return _xp(x).minimum(x, y)
+        try:
+            return _xp(x).minimum(x, y)
+        except ValueError:
+            raise broadcast_error(x, y) from None
 
     @staticmethod
     def backward(ctx, grad):
@@ -197,20 +229,15 @@ def mul(input, other):
 
 
 def div(input, other, *, rounding_mode=None):
-    """True division, or ``rounding_mode`` 'floor' / 'trunc' (those have no gradient)."""
+    """True division, or ``rounding_mode`` 'floor' / 'trunc' (their gradient is zero)."""
     if rounding_mode is None:
         return Div.apply(input, other)
-    x, y = operands(input, other)
-    xp = _xp(x if hasattr(x, "dtype") else y)
-    if rounding_mode == "floor":
-        return Tensor._wrap(xp.floor_divide(x, y))
-    if rounding_mode == "trunc":
-        q = x / y
-        return Tensor._wrap(xp.trunc(q).astype(q.dtype if q.dtype.kind == "f" else x.dtype))
-    raise ValueError(
-        f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
-        f"'{rounding_mode}'"
-    )
+    if rounding_mode not in ("floor", "trunc"):
+        raise ValueError(
+            f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+            f"'{rounding_mode}'"
+        )
+    return RoundedDiv.apply(input, other, rounding_mode)
 
 
 def floor_divide(input, other):
@@ -218,9 +245,72 @@ def floor_divide(input, other):
 
 
 def remainder(input, other):
-    """Python-style modulus (sign of the divisor); no gradient."""
-    x, y = operands(input, other)
-    return Tensor._wrap(_xp(x if hasattr(x, "dtype") else y).mod(x, y))
+    return Remainder.apply(input, other)
+
+
+class RoundedDiv(Function):
+    """a / b rounded down ('floor') or toward zero ('trunc'); piecewise constant, so d/da = 0."""
+
+    @staticmethod
+    def forward(ctx, a, b, rounding_mode):
+        x, y = _integer_safe(a, b, "div_floor" if rounding_mode == "floor" else "div_trunc")
+        xp = _xp(x if hasattr(x, "dtype") else y)
+        ctx.metas = metas(a, b)
+        try:
+            if rounding_mode == "floor":
+                return xp.floor_divide(x, y)
+            q = xp.trunc(x / y)
+        except ValueError:
+            raise broadcast_error(x, y) from None
+        dtype = x.dtype if hasattr(x, "dtype") else y.dtype
+        return q if q.dtype == dtype else q.astype(dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _zero_grads(ctx, grad) + (None,)
+
+
+class Remainder(Function):
+    """a - floor(a / b) * b (Python's %, sign of the divisor); d/da = 1, d/db = -floor(a / b)."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        x, y = _integer_safe(a, b, "remainder")
+        ctx.save_for_backward(a, b)
+        ctx.metas = metas(a, b)
+        try:
+            return _xp(x if hasattr(x, "dtype") else y).mod(x, y)
+        except ValueError:
+            raise broadcast_error(x, y) from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        ga, gb = ctx.needs_input_grad
+        ma, mb = ctx.metas
+        return (
+            reduce_to(grad, ma) if ga else None,
+            reduce_to(-grad * RoundedDiv.apply(a, b, "floor"), mb) if gb else None,
+        )
+
+
+def _integer_safe(a, b, name):
+    """Operands of an integer-capable division; PyTorch's errors for bools and division by 0."""
+    x, y = operands(a, b)
+    dtype = x.dtype if hasattr(x, "dtype") else y.dtype
+    if dtype.kind == "b":
+        raise NotImplementedError(f"\"{name}_cpu\" not implemented for 'Bool'")
+    if dtype.kind in "iu" and not (y if hasattr(y, "dtype") else _xp(x).asarray(y)).all():
+        raise RuntimeError("ZeroDivisionError")
+    return x, y
+
+
+def _zero_grads(ctx, grad):
+    """Zero gradients shaped like the operands (for piecewise-constant ops)."""
+    zero = grad * 0
+    return tuple(
+        reduce_to(zero, m) if need else None for m, need in zip(ctx.metas, ctx.needs_input_grad)
+    )
 
 
 def pow(input, exponent):
