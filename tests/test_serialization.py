@@ -334,3 +334,28 @@ def test_torch_save_file_is_refused(tmp_path):
     torch.save({"w": torch.ones(2)}, path)
     with pytest.raises(RuntimeError, match="safetensors.torch.save_file"):
         minitorch.load(path)
+
+
+def test_pytorch_model_weights_run_in_minitorch(tmp_path):
+    """A PyTorch model's safetensors state dict, loaded into the same minitorch model, gives the
+    same outputs; and the other way round."""
+    torch = pytest.importorskip("torch")
+    st_torch = pytest.importorskip("safetensors.torch")
+    from minitorch import nn
+
+    torch.manual_seed(0)
+    theirs = torch.nn.Sequential(
+        torch.nn.Linear(8, 16), torch.nn.ReLU(), torch.nn.Linear(16, 4)
+    ).eval()
+    ours = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 4)).eval()
+    path = tmp_path / "model.safetensors"
+    st_torch.save_file(theirs.state_dict(), str(path))
+    ours.load_state_dict(minitorch.load(path))
+    x = np.random.default_rng(0).standard_normal((5, 8)).astype(np.float32)
+    expected = theirs(torch.from_numpy(x)).detach().numpy()
+    np.testing.assert_allclose(ours(minitorch.tensor(x)).detach().numpy(), expected, atol=1e-6)
+
+    back = torch.nn.Sequential(torch.nn.Linear(8, 16), torch.nn.ReLU(), torch.nn.Linear(16, 4))
+    minitorch.save(ours.state_dict(), path)
+    back.load_state_dict(st_torch.load_file(str(path)))
+    np.testing.assert_allclose(back(torch.from_numpy(x)).detach().numpy(), expected, atol=1e-6)

@@ -334,3 +334,30 @@ def test_load_state_dict_checks_groups():
         optim.SGD([{"params": [a]}, {"params": [b]}]).load_state_dict(sd)
     with pytest.raises(ValueError, match="doesn't match the size"):
         optim.SGD([a]).load_state_dict(sd)
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop"])
+def test_mlp_training_matches_pytorch(name):
+    """20 steps of a small MLP classifier with the same weights and batches in both libraries."""
+    from minitorch import nn
+
+    rng = np.random.default_rng(0)
+    xs = rng.standard_normal((STEPS, 16, 12)).astype(np.float32)
+    ys = rng.integers(0, 5, (STEPS, 16))
+    torch.manual_seed(0)
+    theirs = torch.nn.Sequential(torch.nn.Linear(12, 20), torch.nn.ReLU(), torch.nn.Linear(20, 5))
+    ours = nn.Sequential(nn.Linear(12, 20), nn.ReLU(), nn.Linear(20, 5))
+    ours.load_state_dict({k: minitorch.tensor(v.numpy()) for k, v in theirs.state_dict().items()})
+    kwargs = {"lr": 0.05, "momentum": 0.9} if name == "SGD" else {"lr": 0.01}
+
+    for lib, model in ((torch, theirs), (minitorch, ours)):
+        opt = getattr(lib.optim, name)(model.parameters(), **kwargs)
+        loss_fn = lib.nn.CrossEntropyLoss()
+        for x, y in zip(xs, ys):
+            opt.zero_grad()
+            loss_fn(model(lib.tensor(x)), lib.tensor(y)).backward()
+            opt.step()
+
+    expected = theirs.state_dict()
+    for key, value in ours.state_dict().items():
+        np.testing.assert_allclose(value.numpy(), expected[key].numpy(), rtol=1e-5, atol=1e-5)
