@@ -113,7 +113,8 @@ class CrossEntropy(Function):
 
     With q the target distribution of a sample (one-hot class index, or given probabilities;
     smoothed by ``label_smoothing`` and scaled by the class ``weight``), the loss is
-    -sum_k q_k log p_k with p = softmax(x), and its gradient p * sum_k q_k - q.
+    -sum_k q_k log p_k with p = softmax(x); d/dx = p * sum_k q_k - q, and for probability
+    targets d/dtarget = -(1 - label_smoothing) * weight * log p.
     Backward works on arrays; under ``create_graph=True`` it is rebuilt from tensor ops
     (softmax of the saved input), so double backward works too.
     """
@@ -133,6 +134,7 @@ class CrossEntropy(Function):
         p /= sums[:, None]
         log_sum = xp.log(sums)
 
+        log_p = None
         if tgt.dtype.kind == "f":  # class probabilities
             if tgt.shape != x.shape:
                 raise RuntimeError(
@@ -146,7 +148,9 @@ class CrossEntropy(Function):
             coef = q.sum(axis=1)
             loss = log_sum * coef - (shifted * q).sum(axis=1)
             ctx.index_target, denom = None, m
-            ctx.save_for_backward(Tensor._wrap(p), input, Tensor._wrap(q))
+            if ctx.needs_input_grad[1]:
+                log_p = Tensor._wrap(shifted - log_sum[:, None])
+            q = Tensor._wrap(q)
         else:
             _check_index_target(x, tgt)
             t, wt, valid = _target_weights(x2, tgt, w, ignore_index)
@@ -159,7 +163,8 @@ class CrossEntropy(Function):
                 coef = wt * (1 - eps) + valid * (w_sum * (eps / c))
             ctx.index_target = (t, wt, valid, w)
             denom = wt.sum()
-            ctx.save_for_backward(Tensor._wrap(p), input, None)
+            q = None
+        ctx.save_for_backward(Tensor._wrap(p), input, q, log_p, target, weight)
         ctx.coef, ctx.denom, ctx.eps = coef, denom, eps
         ctx.reduction = reduction
         batch_shape = x.shape[:1] + x.shape[2:] if x.ndim > 1 else ()
@@ -167,44 +172,63 @@ class CrossEntropy(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        p, input, q = ctx.saved_tensors
+        p, input, q, log_p, target, weight = ctx.saved_tensors
         if state.grad_enabled:
-            return _ce_backward_graph(ctx, p, input, q, grad)
+            return _ce_backward_graph(ctx, p, input, target, weight, grad)
         s = _grad_scale(grad, ctx.reduction, ctx.denom)
-        p2 = p.array
-        gx = p2 * (ctx.coef * s)[:, None]
-        if q is not None:
-            gx -= q.array * (s[:, None] if getattr(s, "ndim", 0) else s)
-        else:
-            t, wt, valid, w = ctx.index_target
-            xp = get_array_module(p2)
-            gx[xp.arange(p2.shape[0]), t] -= wt * s * (1 - ctx.eps)
-            if ctx.eps:
-                gx -= (valid * s * (ctx.eps / p2.shape[1]))[:, None] * (1.0 if w is None else w)
-        return Tensor._wrap(_classes_back(gx, input.shape)), None, None, None, None, None
+        s_col = s[:, None] if getattr(s, "ndim", 0) else s
+        gx = gt = None
+        if ctx.needs_input_grad[0]:
+            p2 = p.array
+            gx = p2 * (ctx.coef * s)[:, None]
+            if q is not None:
+                gx -= q.array * s_col
+            else:
+                t, wt, valid, w = ctx.index_target
+                xp = get_array_module(p2)
+                gx[xp.arange(p2.shape[0]), t] -= wt * s * (1 - ctx.eps)
+                if ctx.eps:
+                    gx -= (valid * s * (ctx.eps / p2.shape[1]))[:, None] * (1.0 if w is None else w)
+            gx = Tensor._wrap(_classes_back(gx, input.shape))
+        if log_p is not None:
+            g = log_p.array * (s_col * -(1 - ctx.eps))
+            if weight is not None:
+                g = g * weight.array
+            gt = Tensor._wrap(_classes_back(g, input.shape))
+        return gx, gt, None, None, None, None
 
 
-def _ce_backward_graph(ctx, p, input, q, grad):
-    """Cross-entropy's input gradient as tensor ops: (softmax(x) * sum(q) - q) * scale."""
-    from .activation import Softmax
+def _ce_backward_graph(ctx, p, input, target, weight, grad):
+    """Cross-entropy's gradients as tensor ops: (softmax(x) * sum(q) - q) * scale for the input
+    and -(1 - label_smoothing) * weight * log_softmax(x) * scale for probability targets."""
+    from .activation import LogSoftmax, Softmax
 
-    shape = input.shape
-    xp = get_array_module(p.array)
-    m, c = p.array.shape
-    if q is None:
-        t, wt, valid, w = ctx.index_target
-        dense = xp.zeros((m, c), dtype=p.array.dtype)
-        dense[xp.arange(m), t] = wt * (1 - ctx.eps)
-        if ctx.eps:
-            dense += valid[:, None] * (ctx.eps / c) * (1.0 if w is None else w)
-    else:
-        dense = q.array
-    coef_shape = (shape[0], 1) + tuple(shape[2:]) if len(shape) > 1 else ()
-    coef = Tensor._wrap(ctx.coef.reshape(coef_shape))
-    probs = Softmax.apply(input, 1 if len(shape) > 1 else 0)
+    shape, eps = input.shape, ctx.eps
+    class_dim = 1 if len(shape) > 1 else 0
+    w = None if weight is None else weight.reshape((-1,) + (1,) * (len(shape) - class_dim - 1))
     scale = _grad_scale_tensor(grad, ctx.reduction, ctx.denom, shape)
-    gx = (probs * coef - Tensor._wrap(_classes_back(dense, shape))) * scale
-    return gx, None, None, None, None, None
+    if ctx.index_target is not None:
+        xp = get_array_module(p.array)
+        m, c = p.array.shape
+        t, wt, valid, w_arr = ctx.index_target
+        dense = xp.zeros((m, c), dtype=p.array.dtype)
+        dense[xp.arange(m), t] = wt * (1 - eps)
+        if eps:
+            dense += valid[:, None] * (eps / c) * (1.0 if w_arr is None else w_arr)
+        q = Tensor._wrap(_classes_back(dense, shape))
+        coef_shape = (shape[0], 1) + tuple(shape[2:]) if len(shape) > 1 else ()
+        coef = Tensor._wrap(ctx.coef.reshape(coef_shape))
+    else:
+        q = target * (1 - eps) + eps / shape[class_dim] if eps else target
+        q = q if w is None else q * w
+        coef = q.sum(class_dim, keepdim=True)
+    gx = gt = None
+    if ctx.needs_input_grad[0]:
+        gx = (Softmax.apply(input, class_dim) * coef - q) * scale
+    if ctx.needs_input_grad[1]:
+        gt = LogSoftmax.apply(input, class_dim) * scale * -(1 - eps)
+        gt = gt if w is None else gt * w
+    return gx, gt, None, None, None, None
 
 
 class NllLoss(Function):

@@ -40,13 +40,20 @@ def assert_close(actual, expected, rtol=1e-5, atol=1e-6) -> None:
     np.testing.assert_allclose(to_numpy(actual), to_numpy(expected), rtol=rtol, atol=atol)
 
 
-def compare_with_torch(module, torch_module, inputs, device, rtol=1e-5, atol=1e-6, seed=0):
+def compare_with_torch(
+    module, torch_module, inputs, device, rtol=1e-5, atol=1e-6, seed=0, requires_grad=None
+):
     """Run both modules on the same inputs (numpy arrays), backpropagate the same random
-    upstream gradient, and compare outputs, input gradients and parameter gradients."""
+    upstream gradient, and compare outputs, input gradients and parameter gradients.
+
+    ``requires_grad`` (one flag per input) defaults to True for the floating-point inputs.
+    """
     import torch
 
-    ours = [from_numpy(x, device, requires_grad=x.dtype.kind == "f") for x in inputs]
-    theirs = [torch.tensor(x, requires_grad=x.dtype.kind == "f") for x in inputs]
+    if requires_grad is None:
+        requires_grad = [x.dtype.kind == "f" for x in inputs]
+    ours = [from_numpy(x, device, requires_grad=r) for x, r in zip(inputs, requires_grad)]
+    theirs = [torch.tensor(x, requires_grad=r) for x, r in zip(inputs, requires_grad)]
     out, expected = module(*ours), torch_module(*theirs)
     assert isinstance(out, minitorch.Tensor)
     assert on(out, device)
