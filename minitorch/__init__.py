@@ -5,12 +5,7 @@
 (backward), ``ops/`` (every op's forward and backward), ``backend.py`` (numpy / cupy).
 """
 
-from . import (
-    autograd,  # noqa: I001  (after tensor: the engine needs the class)
-    backend,
-    cuda,
-    nn,
-)
+from . import autograd, backend, cuda, nn, optim, utils
 from ._tensor_str import get_printoptions, set_printoptions
 from .autograd import (
     enable_grad,
