@@ -59,7 +59,7 @@ class MatMul(Function):
         a_1d, b_1d = len(ma[0]) == 1, len(mb[0]) == 1
         g = grad
         if a_1d:
-            g = g.unsqueeze(-2)
+            g = g.unsqueeze(-2 if g.ndim else 0)  # vector @ vector: the gradient is 0-d
         if b_1d:
             g = g.unsqueeze(-1)
         grad_a = grad_b = None
