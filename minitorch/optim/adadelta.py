@@ -56,13 +56,14 @@ class Adadelta(Optimizer):
         w, v, u = p.array, state["square_avg"].array, state["acc_delta"].array
         xp = get_array_module(w)
 
-        tmp = xp.multiply(g, g)  # two temporaries: tmp, then delta
+        tmp, delta = xp.empty_like(w), xp.empty_like(w)  # the two temporaries
+        xp.multiply(g, g, out=tmp)
         tmp *= 1.0 - rho
         v *= rho
         v += tmp
         xp.add(v, eps, out=tmp)
         xp.sqrt(tmp, out=tmp)  # std
-        delta = xp.add(u, eps)
+        xp.add(u, eps, out=delta)
         xp.sqrt(delta, out=delta)
         delta /= tmp
         delta *= g

@@ -51,13 +51,18 @@ class Adagrad(Optimizer):
         # Like PyTorch, the state exists from the start (the sum starts at a chosen value).
         for group in self.param_groups:
             for p in group["params"]:
-                state = self.state[p]
-                state["step"] = new_step()
-                full = get_array_module(p.array).full_like
-                state["sum"] = Tensor._wrap(full(p.array, group["initial_accumulator_value"]))
+                self._init_state(p, group)
+
+    def _init_state(self, p: Tensor, group: dict) -> None:
+        state = self.state[p]
+        state["step"] = new_step()
+        full_like = get_array_module(p.array).full_like
+        state["sum"] = Tensor._wrap(full_like(p.array, group["initial_accumulator_value"]))
 
     def _update(self, p: Tensor, group: dict) -> None:
         state = self.state[p]
+        if not state:  # a parameter of a group added later
+            self._init_state(p, group)
         t = advance(state["step"])
         lr, eps = float(group["lr"]), float(group["eps"])
         clr = lr / (1.0 + (t - 1.0) * float(group["lr_decay"]))
@@ -65,7 +70,8 @@ class Adagrad(Optimizer):
         w, s = p.array, state["sum"].array
         xp = get_array_module(w)
 
-        tmp = xp.multiply(g, g)  # the one temporary
+        tmp = xp.empty_like(w)  # the one temporary
+        xp.multiply(g, g, out=tmp)
         s += tmp
         xp.sqrt(s, out=tmp)
         tmp += eps

@@ -69,7 +69,8 @@ class Adam(Optimizer):
         g = grad_for_update(p, group["maximize"], 0.0 if decoupled else wd)
         m, v = state["exp_avg"].array, state["exp_avg_sq"].array
 
-        tmp = xp.subtract(g, m)  # the one temporary: m += (1 - beta1) * (g - m)
+        tmp = xp.empty_like(w)  # the one temporary: m += (1 - beta1) * (g - m)
+        xp.subtract(g, m, out=tmp)
         tmp *= 1.0 - beta1
         m += tmp
         xp.multiply(g, g, out=tmp)

@@ -51,7 +51,8 @@ class Adamax(Optimizer):
         w, m, u = p.array, state["exp_avg"].array, state["exp_inf"].array
         xp = get_array_module(w)
 
-        tmp = xp.subtract(g, m)  # the one temporary
+        tmp = xp.empty_like(w)  # the one temporary
+        xp.subtract(g, m, out=tmp)
         tmp *= 1.0 - beta1
         m += tmp
         u *= beta2

@@ -73,14 +73,15 @@ class NAdam(Optimizer):
         mu_product *= mu  # kept in float32, as PyTorch keeps it
         mu_prod = float(mu_product)
 
-        tmp = xp.subtract(g, m)  # two temporaries: tmp, then denom
+        tmp, denom = xp.empty_like(w), xp.empty_like(w)  # the two temporaries
+        xp.subtract(g, m, out=tmp)
         tmp *= 1.0 - beta1
         m += tmp
         xp.multiply(g, g, out=tmp)
         tmp *= 1.0 - beta2
         v *= beta2
         v += tmp
-        denom = xp.divide(v, 1.0 - beta2**t)
+        xp.divide(v, 1.0 - beta2**t, out=denom)
         xp.sqrt(denom, out=denom)
         denom += eps
         xp.divide(g, denom, out=tmp)

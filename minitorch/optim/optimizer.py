@@ -190,7 +190,7 @@ class Optimizer:
         for k, v in state_dict["state"].items():
             if k in id_map:
                 p = id_map[k]
-                state[p] = {name: _copy_to(p, value) for name, value in v.items()}
+                state[p] = {name: _copy_to(p, name, value) for name, value in v.items()}
             else:
                 state[k] = v
         groups = []
@@ -236,11 +236,11 @@ def zeros_state(p: Tensor) -> Tensor:
     return Tensor._wrap(get_array_module(p.array).zeros_like(p.array))
 
 
-def _copy_to(p: Tensor, value):
-    """A copy of a loaded state value. 0-d tensors (counters such as ``step``) stay on the host;
-    the others go to ``p``'s device, floating ones in ``p``'s dtype."""
+def _copy_to(p: Tensor, key, value):
+    """A copy of a loaded state value: ``step`` stays on the host, other tensors go to ``p``'s
+    device, floating ones in ``p``'s dtype (PyTorch's rule)."""
     if isinstance(value, Tensor):
-        if value.array.ndim == 0:
+        if key == "step":
             return Tensor._wrap(np.array(to_host(value.array)))
         arr = to_device(value.array, p.device)
         dtype = p.array.dtype if p.array.dtype.kind == "f" else arr.dtype

@@ -61,7 +61,8 @@ class RAdam(Optimizer):
         g = grad_for_update(p, group["maximize"], 0.0 if decoupled else wd)
         m, v = state["exp_avg"].array, state["exp_avg_sq"].array
 
-        tmp = xp.subtract(g, m)  # the one temporary
+        tmp = xp.empty_like(w)  # the one temporary
+        xp.subtract(g, m, out=tmp)
         tmp *= 1.0 - beta1
         m += tmp
         xp.multiply(g, g, out=tmp)

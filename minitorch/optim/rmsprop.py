@@ -69,7 +69,8 @@ class RMSprop(Optimizer):
         w, v = p.array, state["square_avg"].array
         xp = get_array_module(w)
 
-        tmp = xp.multiply(g, g)  # the one temporary
+        tmp = xp.empty_like(w)  # the one temporary
+        xp.multiply(g, g, out=tmp)
         tmp *= 1.0 - alpha
         v *= alpha
         v += tmp

@@ -1,6 +1,6 @@
 """Each optimizer against PyTorch's: 20 steps on the same problem give the same parameters.
 
-The problem: two float32 parameters whose gradient at step t is a fixed random draw plus
+The problem: three float32 parameters (one 0-d) whose gradient at step t is a fixed random draw plus
 ``0.1 * p`` (so it depends on where each library's parameters have got to). Hyperparameters are
 drawn by hypothesis.
 """
@@ -16,7 +16,7 @@ from minitorch import optim
 torch = pytest.importorskip("torch")
 
 STEPS = 20
-SHAPES = [(3, 4), (4,)]
+SHAPES = [(3, 4), (4,), ()]  # () : a scalar parameter (numpy gives scalars, not arrays)
 
 unit = st.floats(0.0, 0.99)
 decay = st.sampled_from([0.0, 0.0, 1e-3, 0.05])
@@ -178,7 +178,8 @@ def test_defaults_and_state_match_pytorch(name, device):
         assert list(sd["state"][i]) == list(tstate)
         for key, value in tstate.items():
             mine = sd["state"][i][key]
-            assert mine.device.type == ("cpu" if mine.ndim == 0 else device.type)
+            on_host = key in ("step", "mu_product")  # scalars PyTorch keeps on the cpu too
+            assert mine.device.type == ("cpu" if on_host else device.type)
             np.testing.assert_allclose(mine.cpu().numpy(), value.numpy(), rtol=1e-5, atol=1e-6)
 
 
@@ -361,3 +362,35 @@ def test_mlp_training_matches_pytorch(name):
     expected = theirs.state_dict()
     for key, value in ours.state_dict().items():
         np.testing.assert_allclose(value.numpy(), expected[key].numpy(), rtol=1e-5, atol=1e-5)
+
+
+def test_load_state_dict_moves_state_to_parameters(sim_cuda):
+    """State saved on cpu in float64 follows parameters now on cuda in float32; step stays put."""
+    w = minitorch.tensor([1.0, 2.0], dtype=minitorch.float64, requires_grad=True)
+    s = minitorch.tensor(0.5, dtype=minitorch.float64, requires_grad=True)
+    opt = optim.NAdam([w, s])
+    w.grad, s.grad = minitorch.ones_like(w), minitorch.ones_like(s)
+    opt.step()
+    w2 = minitorch.tensor([1.0, 2.0], device="cuda", requires_grad=True)
+    s2 = minitorch.tensor(0.5, device="cuda", requires_grad=True)
+    opt2 = optim.NAdam([w2, s2])
+    opt2.load_state_dict(opt.state_dict())
+    for p in (w2, s2):
+        state = opt2.state[p]
+        assert (
+            state["exp_avg"].device.type == "cuda" and state["exp_avg"].dtype == minitorch.float32
+        )
+        assert state["step"].device.type == "cpu"
+    w2.grad, s2.grad = minitorch.ones_like(w2), minitorch.ones_like(s2)
+    opt2.step()
+    assert opt2.state[s2]["step"].item() == 2.0 and w2.device.type == "cuda"
+
+
+def test_adagrad_group_added_later():
+    a = minitorch.tensor([1.0], requires_grad=True)
+    b = minitorch.tensor([1.0], requires_grad=True)
+    opt = optim.Adagrad([a], lr=0.1)
+    opt.add_param_group({"params": [b], "initial_accumulator_value": 1.0})
+    a.grad, b.grad = minitorch.tensor([1.0]), minitorch.tensor([1.0])
+    opt.step()
+    assert a.item() == pytest.approx(0.9) and b.item() == pytest.approx(1 - 0.1 / 2**0.5)
