@@ -426,12 +426,11 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
 
 def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
     """``input / max(||input||_p, eps)`` along ``dim``."""
-    if p == 2:
-        # sqrt(max(sum x^2, eps^2)) == max(||x||, eps), with a finite gradient at x = 0
-        norm = (input * input).sum(dim, keepdim=True).clamp(min=eps * eps).sqrt()
-    else:
-        norm = input.norm(p, dim, keepdim=True).clamp(min=eps)
-    return input / norm
+    if p == math.inf:
+        return input / input.abs().amax(dim, keepdim=True).clamp(min=eps)
+    # (max(sum |x|^p, eps^p))^(1/p) == max(||x||_p, eps), with a finite gradient at x = 0
+    powered = input * input if p == 2 else input.abs() ** p
+    return input / powered.sum(dim, keepdim=True).clamp(min=eps**p) ** (1.0 / p)
 
 
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
