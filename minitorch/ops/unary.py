@@ -6,7 +6,7 @@ from ..autograd.function import Function
 from ..backend import get_array_module
 from ..dtypes import get_default_dtype
 from ..tensor import Tensor
-from ._util import operands
+from ._util import broadcast_error, meta, operands, reduce_to
 
 
 def _float(x):
@@ -189,33 +189,50 @@ class Abs(Function):
 
 
 class Clamp(Function):
-    """a limited to [min, max]; the gradient passes where min <= a <= max (bounds may be tensors)."""
+    """a limited to [min, max] (numbers or tensors, broadcast together).
+
+    The gradient goes to whichever of a, min, max the output is: a where min <= a <= max,
+    min where a < min < max, max where a > max or min > max (the output is max then).
+    """
 
     @staticmethod
     def forward(ctx, a, lo, hi):
         x = a.array
         xp = get_array_module(x)
         out = x
-        if lo is not None:
-            x_, lo_ = operands(a, lo)
-            out = xp.maximum(x_, lo_)
-        if hi is not None:
-            out_, hi_ = operands(Tensor._wrap(out), hi)
-            out = xp.minimum(out_, hi_)
-        if out is x:
-            out = x.copy()
+        try:
+            if lo is not None:
+                out, lo_ = operands(a, lo)
+                out = xp.maximum(out, lo_)
+            if hi is not None:
+                out, hi_ = operands(Tensor._wrap(out), hi)
+                out = xp.minimum(out, hi_)
+        except ValueError:
+            raise broadcast_error(
+                *(t.array for t in (a, lo, hi) if isinstance(t, Tensor))
+            ) from None
         ctx.save_for_backward(a, lo, hi)
-        return out
+        ctx.metas = (meta(a), meta(lo), meta(hi))
+        return x.copy() if out is x else out
 
     @staticmethod
     def backward(ctx, grad):
         a, lo, hi = ctx.saved_tensors
-        keep = None
-        if lo is not None:
-            keep = a >= lo
-        if hi is not None:
-            keep = (a <= hi) if keep is None else keep & (a <= hi)
-        return (grad if keep is None else grad * keep), None, None
+        ga, glo, ghi = ctx.needs_input_grad
+        ma, mlo, mhi = ctx.metas
+        grad_a = grad_lo = grad_hi = None
+        if ga:
+            keep = a >= lo if lo is not None else None
+            if hi is not None:
+                keep = a <= hi if keep is None else keep & (a <= hi)
+            grad_a = reduce_to(grad * keep, ma)
+        if glo:
+            took_lo = a < lo if hi is None else (a < lo) & (lo < hi)
+            grad_lo = reduce_to(grad * took_lo, mlo)
+        if ghi:
+            took_hi = a > hi if lo is None else (a > hi) | (hi < lo)
+            grad_hi = reduce_to(grad * took_hi, mhi)
+        return grad_a, grad_lo, grad_hi
 
 
 def clamp(input, min=None, max=None):
@@ -224,27 +241,70 @@ def clamp(input, min=None, max=None):
     return Clamp.apply(input, min, max)
 
 
-def _no_grad_map(name):
-    """An op whose gradient is zero almost everywhere: computed without recording."""
+class _PiecewiseConstant(Function):
+    """Base of floor, ceil, trunc and sign: constant between jumps, so d/da = 0."""
 
-    def op(input):
-        x = input.array
-        return Tensor._wrap(getattr(get_array_module(x), name)(x))
+    fn = ""  # the array module's function of the same name
 
-    op.__name__ = name
-    op.__doc__ = f"Elementwise {name} (its gradient is zero almost everywhere: not recorded)."
-    return op
+    @staticmethod
+    def forward(ctx, a):
+        x = a.array
+        if x.dtype.kind != "f" and ctx.fn != "sign":
+            return x.copy()  # integers are already whole (numpy would return floats)
+        return getattr(get_array_module(x), ctx.fn)(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * 0
 
 
-sign = _no_grad_map("sign")
-floor = _no_grad_map("floor")
-ceil = _no_grad_map("ceil")
-trunc = _no_grad_map("trunc")
+class Floor(_PiecewiseConstant):
+    fn = "floor"
+
+
+class Ceil(_PiecewiseConstant):
+    fn = "ceil"
+
+
+class Trunc(_PiecewiseConstant):
+    fn = "trunc"
+
+
+class Sign(_PiecewiseConstant):
+    fn = "sign"
+
+
+class Round(Function):
+    """Round half to even, to ``decimals`` places; piecewise constant, so d/da = 0."""
+
+    @staticmethod
+    def forward(ctx, a, decimals):
+        x = a.array
+        return get_array_module(x).round(x, decimals)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * 0, None
+
+
+def sign(input):
+    return Sign.apply(input)
+
+
+def floor(input):
+    return Floor.apply(input)
+
+
+def ceil(input):
+    return Ceil.apply(input)
+
+
+def trunc(input):
+    return Trunc.apply(input)
 
 
 def round(input, decimals: int = 0):
-    x = input.array
-    return Tensor._wrap(get_array_module(x).round(x, decimals))
+    return Round.apply(input, decimals)
 
 
 def exp(input):
