@@ -5,6 +5,8 @@ The problem: three float32 parameters (one 0-d) whose gradient at step t is a fi
 drawn by hypothesis.
 """
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -394,3 +396,32 @@ def test_adagrad_group_added_later():
     a.grad, b.grad = minitorch.tensor([1.0]), minitorch.tensor([1.0])
     opt.step()
     assert a.item() == pytest.approx(0.9) and b.item() == pytest.approx(1 - 0.1 / 2**0.5)
+
+
+def test_user_written_optimizer():
+    """The PyTorch recipe for a custom optimizer: subclass, defaults, own step() with tensor ops."""
+
+    class PlainSGD(optim.Optimizer):
+        def __init__(self, params, lr=0.1):
+            super().__init__(params, {"lr": lr})
+
+        @minitorch.no_grad()
+        def step(self, closure=None):
+            for group in self.param_groups:
+                for p in group["params"]:
+                    if p.grad is not None:
+                        self.state[p]["n"] = self.state[p].get("n", 0) + 1
+                        p.add_(p.grad, alpha=-group["lr"])
+
+    w = minitorch.tensor([1.0, 2.0], requires_grad=True)
+    opt = PlainSGD([w])
+    sched = optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no false "scheduler before optimizer" warning
+        for _ in range(2):
+            opt.zero_grad()
+            (w * w).sum().backward()
+            opt.step()
+            sched.step()
+    assert w.tolist() == pytest.approx([1.0 * 0.8 * 0.9, 2.0 * 0.8 * 0.9])
+    assert opt.state_dict()["state"] == {0: {"n": 2}}
