@@ -9,7 +9,7 @@ import pytest
 import minitorch
 import minitorch.nn as nn
 
-from .helpers import assert_close, copy_weights, from_numpy, on, to_numpy
+from .helpers import assert_close, compare_with_torch, copy_weights, from_numpy, on, to_numpy
 
 
 def make_net(lib):
@@ -324,3 +324,20 @@ def test_extra_repr_of_custom_module():
             return f"k={self.k}"
 
     assert repr(nn.Sequential(Scale(2))) == "Sequential(\n  (0): Scale(k=2)\n)"
+
+
+@pytest.mark.parametrize("mode", ["train", "eval"])
+def test_mlp_matches_torch_in_train_and_eval_mode(device, mode):
+    torch = pytest.importorskip("torch")
+
+    def build(lib):
+        n = lib.nn
+        p = 0.0 if mode == "train" else 0.5  # a dropout that is the identity in both modes
+        return n.Sequential(n.Flatten(), n.Linear(12, 8), n.GELU(), n.Dropout(p), n.Linear(8, 3))
+
+    ours, theirs = build(minitorch).to(device), build(torch)
+    copy_weights(theirs, ours, device)
+    getattr(ours, mode)()
+    getattr(theirs, mode)()
+    x = np.random.default_rng(4).standard_normal((5, 3, 4)).astype(np.float32)
+    compare_with_torch(ours, theirs, [x], device)
