@@ -78,7 +78,7 @@ class LRScheduler:
 
     def step(self, epoch: int | None = None) -> None:
         """Advance one step (call it after ``optimizer.step()``) and set the groups' lrs."""
-        if self._step_count == 1 and self.optimizer._opt_called is False:
+        if self._step_count == 1 and getattr(self.optimizer, "_opt_called", None) is False:
             warnings.warn(
                 "Detected call of `lr_scheduler.step()` before `optimizer.step()`. Call them in "
                 "the opposite order: `optimizer.step()` before `lr_scheduler.step()`, or the "
