@@ -62,8 +62,9 @@ def save(obj: Any, f: str | os.PathLike | BinaryIO) -> None:
 def load(f: str | os.PathLike | BinaryIO, map_location=None, weights_only: bool = True) -> Any:
     """Read what ``save`` wrote (or any safetensors file) from a path or binary file object.
 
-    ``map_location`` ('cpu', 'cuda', a device, or a dict from saved to new device strings) moves
-    the tensors; by default each goes back to the device it was saved from. ``weights_only`` is
+    ``map_location`` ('cpu', 'cuda', a device, a dict from saved to new device strings, or a
+    function of (tensor, saved device string)) moves the tensors; by default each goes back to
+    the device it was saved from. ``weights_only`` is
     accepted for PyTorch's sake: this format never holds code, so loading is always safe.
     """
     st = _safetensors()
@@ -185,19 +186,27 @@ def _decode(node, arrays, tensors: dict, map_location, filename):
 
 
 def _to_tensor(arr: np.ndarray, saved_device, requires_grad, map_location, filename) -> Tensor:
-    """Wrap a loaded array and move it where ``map_location`` says (or back where it was)."""
+    """Wrap a loaded array and move it where ``map_location`` says (or back where it was).
+
+    A callable ``map_location(tensor, saved_device)`` gets the tensor on the cpu and returns it
+    wherever it likes (``lambda storage, loc: storage`` keeps it on the cpu, as in PyTorch).
+    """
     dev = saved_device or "cpu"
-    if isinstance(map_location, dict):
-        dev = map_location.get(dev, dev)
-    elif map_location is not None:
-        dev = map_location
-    dev = backend.device(dev)
-    if dev.type == "cuda" and backend.cuda_device_count() == 0 and map_location is None:
-        raise RuntimeError(
-            f"{filename}: attempting to load a tensor saved on '{saved_device}' but no CUDA GPU "
-            "is available. On a CPU-only machine use minitorch.load(..., map_location='cpu')."
-        )
-    t = Tensor._wrap(backend.to_device(arr, dev))
+    if callable(map_location):
+        t = map_location(Tensor._wrap(arr), dev)
+    else:
+        if isinstance(map_location, dict):
+            dev = map_location.get(dev, dev)
+        elif map_location is not None:
+            dev = map_location
+        dev = backend.device(dev)
+        if dev.type == "cuda" and backend.cuda_device_count() == 0 and map_location is None:
+            raise RuntimeError(
+                f"{filename}: attempting to load a tensor saved on '{saved_device}' but no CUDA "
+                "GPU is available. On a CPU-only machine use "
+                "minitorch.load(..., map_location='cpu')."
+            )
+        t = Tensor._wrap(backend.to_device(arr, dev))
     if requires_grad:
         t.requires_grad = True
     return t

@@ -136,6 +136,11 @@ def test_map_location(tmp_path, sim_cuda):
     assert minitorch.load(cpu_path, map_location="cuda")["t"].device.type == "cuda"
     assert minitorch.load(cpu_path, map_location=sim_cuda)["t"].device.type == "cuda"
     assert minitorch.load(cpu_path)["t"].tolist() == [0.0, 1.0, 2.0]
+    keep_on_cpu = minitorch.load(cuda_path, map_location=lambda storage, loc: storage)
+    assert keep_on_cpu["t"].device.type == "cpu"
+    seen = []
+    moved = minitorch.load(cpu_path, map_location=lambda t, loc: seen.append(loc) or t.cuda())
+    assert moved["t"].device.type == "cuda" and seen == ["cpu"]
 
 
 def test_cuda_checkpoint_on_cpu_only_machine(tmp_path, sim_cuda, monkeypatch):
