@@ -7,8 +7,9 @@ the order in which backward visits the nodes and the gradient sent along every e
 Everything here only reads the graph (``node.next_edges``, ``node.name()``, ``node._saved``,
 ``AccumulateGrad.variable``). A node does not keep its output's shape (PyTorch's nodes do; ours
 stay lean), so shapes come from what the graph holds: the root tensors, the leaves, saved tensors,
-multi-output metadata, inputs' ``(shape, dtype)`` kept by binary ops, and gradients seen by a
-trace. An output shape the graph holds no record of is shown as ``?``.
+multi-output metadata, the inputs' ``(shape, dtype)`` that binary ops keep (``ctx.metas``) and the
+input shape one-input ops keep (``ctx.in_shape``), and gradients seen by a trace. An output shape
+the graph holds no record of is shown as ``?``.
 """
 
 from __future__ import annotations
