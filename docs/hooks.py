@@ -83,7 +83,8 @@ def _group_heading(module_name: str) -> list[str]:
     if not (ROOT / rel).exists():
         rel = module_name.replace(".", "/") + "/__init__.py"
     summary = (inspect.getdoc(module) or "").split("\n\n")[0].replace("\n", " ")
-    return [f"## {summary or module_name}", "", f"Source: [`{rel}`](../source/{rel}.md)", ""]
+    title = summary.partition(":")[0] if ":" in summary[:48] else f"`{module_name}`"
+    return [f"## {title}", "", summary, "", f"Source: [`{rel}`](../source/{rel}.md)", ""]
 
 
 def _namespace_page(namespace: str, intro: str, obj, own_pages: set[str]) -> str:
