@@ -10,6 +10,7 @@ from ..autograd.function import Function
 from ..autograd.grad_mode import state
 from ..backend import get_array_module
 from ..tensor import Tensor
+from ._util import device_mismatch
 
 REDUCTIONS = ("none", "mean", "sum")
 
@@ -34,6 +35,12 @@ def _classes_back(g, shape):
         return g.reshape(shape)
     moved = g.reshape((shape[0],) + tuple(shape[2:]) + (shape[1],))
     return get_array_module(g).moveaxis(moved, -1, 1)
+
+
+def _check_devices(x, *others) -> None:
+    for o in others:
+        if o is not None and type(o) is not type(x):
+            raise device_mismatch(x, o)
 
 
 def _check_index_target(x, t) -> None:
@@ -122,6 +129,7 @@ class CrossEntropy(Function):
     @staticmethod
     def forward(ctx, input, target, weight, ignore_index, reduction, label_smoothing):
         x, tgt = input.array, target.array
+        _check_devices(x, tgt, None if weight is None else weight.array)
         xp = get_array_module(x)
         x2 = _classes_last(x)
         m, c = x2.shape
@@ -240,6 +248,7 @@ class NllLoss(Function):
     @staticmethod
     def forward(ctx, input, target, weight, ignore_index, reduction):
         x, tgt = input.array, target.array
+        _check_devices(x, tgt, None if weight is None else weight.array)
         xp = get_array_module(x)
         x2 = _classes_last(x)
         m, c = x2.shape

@@ -258,3 +258,10 @@ def test_mse_size_mismatch_warns_and_kl_mean_warns():
         F.mse_loss(minitorch.zeros(3, 1), minitorch.zeros(3))
     with pytest.warns(UserWarning, match="'batchmean'"):
         F.kl_div(minitorch.zeros(2, 2), minitorch.ones(2, 2))
+
+
+def test_target_on_another_device_is_an_error(sim_cuda):
+    x = minitorch.randn(3, 4, device="cuda")
+    for fn in (F.cross_entropy, F.nll_loss):
+        with pytest.raises(RuntimeError, match="Expected all tensors to be on the same device"):
+            fn(x, minitorch.tensor([0, 1, 2]))
