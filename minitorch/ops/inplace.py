@@ -38,12 +38,27 @@ def assign(t: Tensor, result: Tensor) -> None:
             "unsupported operation: more than one element of the written-to tensor refers to a "
             "single memory location. Please clone() the tensor before performing the operation."
         )
+    node = result.grad_fn
+    if node is not None and node._saved and any(s is t for s in node._saved):
+        node._saved = tuple(_original(s) if s is t else s for s in node._saved)
     arr[...] = r
     t._version_counter[0] += 1
     if result.requires_grad:
         t.requires_grad = True
         t.grad_fn = result.grad_fn
         t._output_nr = result._output_nr
+
+
+def _original(t: Tensor) -> Tensor:
+    """A copy of ``t`` before it is overwritten, for the node that computed its new value.
+
+    ``t.clamp_()`` records Clamp, whose backward needs the input; PyTorch keeps the original
+    values for it too. The copy keeps ``t``'s history, so double backward still reaches it.
+    """
+    c = Tensor._wrap(t.array.copy(), t.requires_grad)
+    c.grad_fn, c._output_nr = t.grad_fn, t._output_nr
+    c._version_counter = [t._version_counter[0]]
+    return c
 
 
 def _kind_name(dt) -> str:

@@ -341,6 +341,31 @@ def test_inplace_op_records_history_and_bumps_version(device):
     np.testing.assert_allclose(host(x.grad), [3.0, 3.0])
 
 
+@pytest.mark.parametrize(
+    "op",
+    [
+        lambda L, y: y.clamp_(0.5, 3.0),
+        lambda L, y: y.pow_(2),
+        lambda L, y: L.nn.functional.leaky_relu(y, 0.1, inplace=True),
+        lambda L, y: L.nn.functional.elu(y, inplace=True),
+    ],
+    ids=["clamp_", "pow_", "leaky_relu(inplace)", "elu(inplace)"],
+)
+def test_inplace_op_whose_backward_needs_its_input(op, device, torch):
+    """The op's node keeps the values from before the write (PyTorch's ``original_self``)."""
+    grads = []
+    for lib, dev in ((minitorch, device), (torch, "cpu")):
+        x = lib.tensor([-0.3, 1.2, 2.0], dtype=lib.float64, device=dev, requires_grad=True)
+        y = x * 1
+        op(lib, y)
+        w = lib.tensor([1.0, 2.0, 3.0], dtype=lib.float64, device=dev)
+        (g,) = lib.autograd.grad((y * y * w).sum(), x, create_graph=True)
+        (gg,) = lib.autograd.grad(g.sum(), x)
+        grads.append((host(g), host(gg)))
+    for ours, theirs in zip(*grads):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-10)
+
+
 def test_inplace_on_leaf_requiring_grad_raises(device):
     x = leaf([1.0, 2.0], device)
     for op in (lambda: x.add_(1), lambda: x.mul_(2), lambda: x.zero_(), lambda: x.fill_(1.0)):
