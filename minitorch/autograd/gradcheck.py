@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from .. import backend
@@ -20,22 +22,24 @@ def _tensors(x):
     return [t for t in items if isinstance(t, Tensor)]
 
 
+def _host_outputs(func, inputs):
+    return [backend.to_host(o.array).astype(np.float64) for o in _tensors(func(*inputs))]
+
+
 def _numerical(func, inputs, wrt, eps):
     """d(outputs)/d(wrt) by central differences: one (in_numel, out_numel) block per pair."""
     with no_grad():
         base = _tensors(func(*inputs))
         blocks = [[np.zeros((t.array.size, o.array.size)) for o in base] for t in wrt]
         for i, t in enumerate(wrt):
-            if not t.array.flags.c_contiguous:
-                raise ValueError("gradcheck perturbs inputs in place: pass contiguous tensors")
-            flat = t.array.reshape(-1)
-            for k in range(flat.size):
-                orig = flat[k].item()
-                flat[k] = orig + eps
-                plus = [backend.to_host(o.array).astype(np.float64) for o in _tensors(func(*inputs))]
-                flat[k] = orig - eps
-                minus = [backend.to_host(o.array).astype(np.float64) for o in _tensors(func(*inputs))]
-                flat[k] = orig
+            arr = t.array  # perturbed in place, element by element (any strides)
+            for k, idx in enumerate(np.ndindex(*arr.shape)):
+                orig = arr[idx].item()
+                arr[idx] = orig + eps
+                plus = _host_outputs(func, inputs)
+                arr[idx] = orig - eps
+                minus = _host_outputs(func, inputs)
+                arr[idx] = orig
                 for j, (p, m) in enumerate(zip(plus, minus)):
                     blocks[i][j][k] = ((p - m) / (2 * eps)).reshape(-1)
     return blocks
@@ -55,8 +59,11 @@ def _analytical(func, inputs, wrt):
             seed = xp.zeros(o.array.size, dtype=o.array.dtype)
             seed[k] = 1
             grads = autograd_grad(
-                o, wrt, Tensor._wrap(seed.reshape(o.array.shape)),
-                retain_graph=True, allow_unused=True,
+                o,
+                wrt,
+                Tensor._wrap(seed.reshape(o.array.shape)),
+                retain_graph=True,
+                allow_unused=True,
             )
             for i, g in enumerate(grads):
                 if g is not None:
@@ -64,11 +71,19 @@ def _analytical(func, inputs, wrt):
     return blocks
 
 
-def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True,
-              **_ignored) -> bool:
+def gradcheck(
+    func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, **_ignored
+) -> bool:
     """True when autograd's Jacobian of ``func`` matches finite differences at ``inputs``."""
     inputs = tuple(inputs) if isinstance(inputs, (tuple, list)) else (inputs,)
     wrt = [t for t in _tensors(inputs) if t.requires_grad]
+    for i, t in enumerate(wrt):
+        if t.array.dtype != np.float64:
+            warnings.warn(
+                f"gradcheck: input {i} requiring grad is {t.dtype}, not float64; finite "
+                "differences in lower precision will likely fail the check.",
+                stacklevel=2,
+            )
     numerical = _numerical(func, inputs, wrt, eps)
     analytical = _analytical(func, inputs, wrt)
     for i, (num_row, ana_row) in enumerate(zip(numerical, analytical)):
@@ -83,8 +98,18 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
     return True
 
 
-def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3,
-                  raise_exception=True, gen_non_contig_grad_outputs=False, **_ignored) -> bool:
+def gradgradcheck(
+    func,
+    inputs,
+    grad_outputs=None,
+    *,
+    eps=1e-6,
+    atol=1e-5,
+    rtol=1e-3,
+    raise_exception=True,
+    gen_non_contig_grad_outputs=False,
+    **_ignored,
+) -> bool:
     """gradcheck of the gradient itself: checks the second derivatives of ``func``."""
     from ..tensor import Tensor
 
@@ -103,9 +128,20 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
         ins, gouts = args[:n_in], args[n_in:]
         with enable_grad():  # the finite-difference pass runs under no_grad
             outs = [o for o in _tensors(func(*ins)) if o.requires_grad]
-            grads = autograd_grad(outs, [t for t in _tensors(ins) if t.requires_grad], gouts,
-                                  create_graph=True, allow_unused=True)
+            grads = autograd_grad(
+                outs,
+                [t for t in _tensors(ins) if t.requires_grad],
+                gouts,
+                create_graph=True,
+                allow_unused=True,
+            )
         return tuple(g for g in grads if g is not None)
 
-    return gradcheck(first_derivative, inputs + tuple(grad_outputs), eps=eps, atol=atol,
-                     rtol=rtol, raise_exception=raise_exception)
+    return gradcheck(
+        first_derivative,
+        inputs + tuple(grad_outputs),
+        eps=eps,
+        atol=atol,
+        rtol=rtol,
+        raise_exception=raise_exception,
+    )

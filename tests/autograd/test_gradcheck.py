@@ -146,3 +146,19 @@ def test_agrees_with_torch_on_what_fails(torch):
     assert torch.autograd.gradcheck(TWrongSin.apply, (tx,), raise_exception=False) is False
     assert autograd.gradcheck(WrongSin.apply, (x,), raise_exception=False) is False
     assert torch.autograd.gradcheck(torch.sin, (tx,)) and autograd.gradcheck(minitorch.sin, (x,))
+
+
+def test_gradcheck_accepts_non_contiguous_inputs(device):
+    base = leaf([[0.5, 1.5, -1.0], [2.0, -0.5, 0.25]], device).detach()
+    x = base.t().requires_grad_()
+    assert not x.is_contiguous()
+    assert autograd.gradcheck(lambda t: t.exp() @ t.t(), (x,))
+    with pytest.raises(autograd.GradcheckError):
+        autograd.gradcheck(WrongSin.apply, (x,))
+    np.testing.assert_array_equal(host(x), host(base.t()))
+
+
+def test_gradcheck_warns_about_float32_inputs(device):
+    x = minitorch.tensor([0.5, 1.5], device=device, requires_grad=True)
+    with pytest.warns(UserWarning, match="input 0 requiring grad is minitorch.float32"):
+        assert autograd.gradcheck(lambda t: t * 2, (x,), eps=1e-2, atol=1e-3)
