@@ -120,9 +120,17 @@ def normalize_dim(dim: int, ndim: int) -> int:
 
 
 def normalize_dims(dim, ndim: int):
-    """None -> None (all dims); int or sequence -> tuple of non-negative dims."""
+    """None -> None (all dims); int or sequence -> tuple of non-negative dims, each once.
+
+    A 0-d tensor accepts dim 0 or -1 (as PyTorch) and has no axis to reduce: that gives ().
+    """
     if dim is None:
         return None
     if isinstance(dim, (int, np.integer)):
-        return (normalize_dim(int(dim), ndim),)
-    return tuple(normalize_dim(int(d), ndim) for d in dim)
+        dims = (normalize_dim(int(dim), ndim),)
+    else:
+        dims = tuple(normalize_dim(int(d), ndim) for d in dim)
+        if len(set(dims)) != len(dims):
+            d = next(d for d in dims if dims.count(d) > 1)
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+    return dims if ndim else ()

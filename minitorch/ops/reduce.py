@@ -7,6 +7,7 @@ from collections import namedtuple
 
 from ..autograd.function import Function
 from ..backend import get_array_module
+from ..dtypes import get_default_dtype
 from ..tensor import Tensor
 from ._util import normalize_dim, normalize_dims
 
@@ -79,41 +80,66 @@ class Var(Function):
     @staticmethod
     def backward(ctx, grad):
         (a,) = ctx.saved_tensors
-        shape = a.array.shape
-        dims = ctx.dims if ctx.dims is not None else tuple(range(len(shape)))
-        centered = a - a.mean(dims, keepdim=True)
-        dof = _count(shape, ctx.dims) - ctx.correction
-        scale = 2.0 / dof if dof > 0 else float("nan")
-        return _expand_back(grad, shape, ctx.dims) * centered * scale, None, None, None
+        return _var_backward(grad, a, ctx.dims, ctx.correction), None, None, None
+
+
+class Std(Function):
+    """sqrt(var); d/da = d var/da / (2 std), and 0 where std is 0 (as PyTorch)."""
+
+    @staticmethod
+    def forward(ctx, a, dims, correction, keepdim):
+        x = a.array
+        out = Tensor._wrap(x.std(axis=dims, ddof=correction, keepdims=keepdim))
+        ctx.save_for_backward(a, out)
+        ctx.dims, ctx.correction = dims, correction
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, out = ctx.saved_tensors
+        # std is 0 only where a's slice is constant, so (a - mean) = 0 there gives the 0
+        grad_var = grad / (out * 2).masked_fill(out == 0, 1)
+        return _var_backward(grad_var, a, ctx.dims, ctx.correction), None, None, None
+
+
+def _var_backward(grad, a, dims, correction):
+    shape = a.array.shape
+    centered = a - a.mean(tuple(range(len(shape))) if dims is None else dims, keepdim=True)
+    dof = _count(shape, dims) - correction
+    scale = 2.0 / dof if dof > 0 else float("nan")
+    return _expand_back(grad, shape, dims) * centered * scale
 
 
 class Prod(Function):
-    """Product over one dim (or all); d/da_i = product of the others."""
+    """Product over one dim (or all); d/da_i = product of the other elements.
+
+    Written as out / a where a != 0; a zero's gradient is the product of the nonzero elements
+    when it is the only zero in its slice, else 0. Tensor ops throughout, so it differentiates
+    again (the second derivative between two zeros of one slice comes out 0, not their product).
+    """
 
     @staticmethod
     def forward(ctx, a, dims, keepdim):
         x = a.array
-        out = Tensor._wrap(x.prod(axis=dims, keepdims=keepdim))
-        ctx.save_for_backward(a)
+        out = x.prod(axis=dims, keepdims=keepdim)
+        out = Tensor._wrap(out if x.dtype.kind == "f" else out.astype("int64", copy=False))
+        ctx.save_for_backward(a, out)
         ctx.dims = dims
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        (a,) = ctx.saved_tensors
-        x = a.array
-        xp = get_array_module(x)
-        axis = None if ctx.dims is None else ctx.dims[0]
-        flat = x.reshape(-1) if axis is None else xp.moveaxis(x, axis, -1)
-        # product of the others = exclusive cumulative product from the left times from the right
-        ones = xp.ones_like(flat[..., :1])
-        left = xp.cumprod(xp.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
-        right = xp.flip(
-            xp.cumprod(xp.concatenate([ones, xp.flip(flat, -1)[..., :-1]], axis=-1), axis=-1), -1
-        )
-        others = left * right
-        others = others.reshape(x.shape) if axis is None else xp.moveaxis(others, -1, axis)
-        return _expand_back(grad, x.shape, ctx.dims) * Tensor._wrap(others), None, None
+        a, out = ctx.saved_tensors
+        shape, dims = a.array.shape, ctx.dims
+        zero = a == 0
+        out = _expand_back(out, shape, dims)
+        if not zero.array.any():
+            return _expand_back(grad, shape, dims) * (out / a), None, None
+        safe = a.masked_fill(zero, 1)
+        nonzero_prod = _expand_back(Prod.apply(safe, dims, True), shape, dims)
+        lone_zero = _expand_back(zero.sum(dims, keepdim=True), shape, dims) == 1
+        others = index.where(zero, nonzero_prod * lone_zero, out / safe)
+        return _expand_back(grad, shape, dims) * others, None, None
 
 
 class SumTo(Function):
@@ -144,8 +170,12 @@ class Amax(Function):
         out = x.min(axis=dims, keepdims=True) if smallest else x.max(axis=dims, keepdims=True)
         ctx.save_for_backward(Tensor._wrap(x == out))
         ctx.in_shape, ctx.dims = x.shape, dims
-        return out if keepdim else out.reshape(
-            tuple(s for i, s in enumerate(x.shape) if dims is not None and i not in dims)
+        return (
+            out
+            if keepdim
+            else out.reshape(
+                tuple(s for i, s in enumerate(x.shape) if dims is not None and i not in dims)
+            )
         )
 
     @staticmethod
@@ -162,11 +192,13 @@ class MaxDim(Function):
     def forward(ctx, a, dim, keepdim, smallest=False):
         x = a.array
         xp = get_array_module(x)
+        ctx.in_shape, ctx.dim = x.shape, dim
+        if x.ndim == 0:  # a 0-d tensor is its own max, at index 0
+            x, keepdim = x.reshape(1), False
         idx = (xp.argmin if smallest else xp.argmax)(x, axis=dim, keepdims=True)
         values = xp.take_along_axis(x, idx, axis=dim)
         positions = xp.arange(x.shape[dim]).reshape((-1,) + (1,) * (x.ndim - dim - 1))
-        ctx.save_for_backward(Tensor._wrap(positions == idx))
-        ctx.in_shape, ctx.dim = x.shape, dim
+        ctx.save_for_backward(Tensor._wrap((positions == idx).reshape(ctx.in_shape)))
         if not keepdim:
             values, idx = values.squeeze(dim), idx.squeeze(dim)
         indices = Tensor._wrap(idx.astype("int64", copy=False))
@@ -207,24 +239,35 @@ class Cumsum(Function):
 
     @staticmethod
     def forward(ctx, a, dim):
+        x = a.array
         ctx.dim = dim
-        return a.array.cumsum(axis=dim)
+        out = x.cumsum(axis=dim).reshape(x.shape)  # reshape: numpy makes 0-d inputs 1-d
+        return out if x.dtype.kind == "f" else out.astype("int64", copy=False)
 
     @staticmethod
     def backward(ctx, grad):
+        if grad.array.ndim == 0:
+            return grad, None
         return grad.flip(ctx.dim).cumsum(ctx.dim).flip(ctx.dim), None
+
+
+def _dims(dim, ndim):
+    """Reduced dims; an empty list means all of them, as in PyTorch's sum and mean."""
+    if dim is None or (isinstance(dim, (tuple, list)) and not dim):
+        return None
+    return normalize_dims(dim, ndim)
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     if dtype is not None:
         input = input.to(dtype)
-    return Sum.apply(input, normalize_dims(dim, input.array.ndim), keepdim)
+    return Sum.apply(input, _dims(dim, input.array.ndim), keepdim)
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None):
     if dtype is not None:
         input = input.to(dtype)
-    return Mean.apply(input, normalize_dims(dim, input.array.ndim), keepdim)
+    return Mean.apply(input, _dims(dim, input.array.ndim), keepdim)
 
 
 def _correction(unbiased, correction):
@@ -236,18 +279,30 @@ def _correction(unbiased, correction):
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     if isinstance(dim, bool):  # var(unbiased) positional form
         dim, unbiased = None, dim
-    dims = normalize_dims(dim, input.array.ndim)
-    return Var.apply(input, dims, _correction(unbiased, correction), keepdim)
+    if input.array.dtype.kind != "f":
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    return Var.apply(
+        input, _dims(dim, input.array.ndim), _correction(unbiased, correction), keepdim
+    )
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    return var(input, dim, unbiased, keepdim, correction=correction).sqrt()
+    if isinstance(dim, bool):  # std(unbiased) positional form
+        dim, unbiased = None, dim
+    if input.array.dtype.kind != "f":
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    return Std.apply(
+        input, _dims(dim, input.array.ndim), _correction(unbiased, correction), keepdim
+    )
 
 
 def prod(input, dim=None, keepdim=False, *, dtype=None):
+    """Product of all elements, or along one ``dim`` (an int, as in PyTorch)."""
+    if dim is not None and not isinstance(dim, int):
+        raise TypeError(f"prod(): argument 'dim' must be int, not {type(dim).__name__}")
     if dtype is not None:
         input = input.to(dtype)
-    return Prod.apply(input, None if dim is None else normalize_dims(dim, input.array.ndim), keepdim)
+    return Prod.apply(input, normalize_dims(dim, input.array.ndim), keepdim)
 
 
 def _extreme(input, dim, keepdim, smallest):
@@ -255,15 +310,22 @@ def _extreme(input, dim, keepdim, smallest):
         from .arith import maximum, minimum
 
         return (minimum if smallest else maximum)(input, dim)
-    if input.array.size == 0:
+    if dim is None and input.array.size == 0:
         raise RuntimeError(
             f"{'min' if smallest else 'max'}(): Expected reduction dim to be specified for "
             "input.numel() == 0. Specify the reduction dim with the 'dim' argument."
         )
     if dim is None:
         return Amax.apply(input, None, False, smallest)
-    values, indices = MaxDim.apply(input, normalize_dim(dim, input.array.ndim), keepdim, smallest)
+    d = normalize_dim(dim, input.array.ndim)
+    _check_nonempty("min" if smallest else "max", input.array.shape, d)
+    values, indices = MaxDim.apply(input, d, keepdim, smallest)
     return values_indices(values, indices)
+
+
+def _check_nonempty(name, shape, d):
+    if shape and shape[d] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
 
 
 def max(input, dim=None, keepdim=False):
@@ -275,23 +337,38 @@ def min(input, dim=None, keepdim=False):
     return _extreme(input, dim, keepdim, True)
 
 
+def _amax(name, input, dim, keepdim):
+    x = input.array
+    dims = _dims(dim, x.ndim)
+    if x.size == 0:
+        for d in range(x.ndim) if dims is None else dims:
+            _check_nonempty(name, x.shape, d)
+    return Amax.apply(input, dims, keepdim, name == "amin")
+
+
 def amax(input, dim=(), keepdim=False):
-    dims = None if dim == () or dim is None else normalize_dims(dim, input.array.ndim)
-    return Amax.apply(input, dims, keepdim, False)
+    """Largest values over ``dim`` (all dims by default); ties share the gradient evenly."""
+    return _amax("amax", input, dim, keepdim)
 
 
 def amin(input, dim=(), keepdim=False):
-    dims = None if dim == () or dim is None else normalize_dims(dim, input.array.ndim)
-    return Amax.apply(input, dims, keepdim, True)
+    return _amax("amin", input, dim, keepdim)
 
 
 def _arg(input, dim, keepdim, fn):
     x = input.array
     xp = get_array_module(x)
+    if x.size == 0 and dim is None:
+        raise IndexError(f"{fn}(): Expected reduction dim to be specified for input.numel() == 0.")
     if dim is None:
         out = getattr(xp, fn)(x.reshape(-1))
-        return Tensor._wrap(xp.asarray(out, dtype="int64").reshape((1,) * x.ndim if keepdim else ()))
+        return Tensor._wrap(
+            xp.asarray(out, dtype="int64").reshape((1,) * x.ndim if keepdim else ())
+        )
     d = normalize_dim(dim, x.ndim)
+    _check_nonempty(fn, x.shape, d)
+    if x.ndim == 0:
+        return Tensor._wrap(xp.zeros((), dtype="int64"))
     return Tensor._wrap(getattr(xp, fn)(x, axis=d, keepdims=keepdim).astype("int64", copy=False))
 
 
@@ -304,7 +381,9 @@ def argmin(input, dim=None, keepdim=False):
 
 
 def logsumexp(input, dim, keepdim=False):
-    return LogSumExp.apply(input, normalize_dims(dim, input.array.ndim), keepdim)
+    if input.array.dtype.kind != "f":
+        input = input.to(get_default_dtype())
+    return LogSumExp.apply(input, _dims(dim, input.array.ndim), keepdim)
 
 
 def cumsum(input, dim):
@@ -312,21 +391,52 @@ def cumsum(input, dim):
 
 
 def norm(input, p="fro", dim=None, keepdim=False):
-    """Vector norm (p = 'fro'/2, 1, inf, or any number) over ``dim``, built from differentiable ops."""
+    """Vector p-norm over ``dim`` (default all): p = 'fro' or 2, inf, -inf, 0 or any number."""
     if p in ("fro", 2, 2.0):
-        return (input * input).sum(dim, keepdim).sqrt()
+        return Norm2.apply(input, _dims(dim, input.array.ndim), keepdim)
     if p in (float("inf"), "inf"):
         return input.abs().amax(() if dim is None else dim, keepdim)
+    if p == float("-inf"):
+        return input.abs().amin(() if dim is None else dim, keepdim)
+    if p == 0:
+        return (input != 0).to(input.dtype).sum(dim, keepdim)
     if p == 1:
         return input.abs().sum(dim, keepdim)
     return (input.abs() ** p).sum(dim, keepdim) ** (1.0 / p)
 
 
+class Norm2(Function):
+    """sqrt(sum(a^2)) over ``dims``; d/da = a / norm, and 0 where the norm is 0 (as PyTorch)."""
+
+    @staticmethod
+    def forward(ctx, a, dims, keepdim):
+        x = a.array
+        out = Tensor._wrap(get_array_module(x).sqrt((x * x).sum(axis=dims, keepdims=keepdim)))
+        ctx.save_for_backward(a, out)
+        ctx.dims = dims
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, out = ctx.saved_tensors
+        shape, dims = a.array.shape, ctx.dims
+        out = _expand_back(out, shape, dims)
+        # where the norm is 0, a is 0 too: dividing by 1 there gives the 0 PyTorch returns
+        return _expand_back(grad, shape, dims) * a / out.masked_fill(out == 0, 1), None, None
+
+
 def all(input, dim=None, keepdim=False):
+    """True where every element is nonzero (uint8 inputs give uint8, as in PyTorch)."""
     x = input.array
-    return Tensor._wrap(x.all(axis=dim, keepdims=keepdim))
+    out = x.all(axis=_dims(dim, x.ndim), keepdims=keepdim)
+    return Tensor._wrap(out.astype(x.dtype) if x.dtype == "uint8" else out)
 
 
 def any(input, dim=None, keepdim=False):
+    """True where some element is nonzero (uint8 inputs give uint8, as in PyTorch)."""
     x = input.array
-    return Tensor._wrap(x.any(axis=dim, keepdims=keepdim))
+    out = x.any(axis=_dims(dim, x.ndim), keepdims=keepdim)
+    return Tensor._wrap(out.astype(x.dtype) if x.dtype == "uint8" else out)
+
+
+from . import index  # noqa: E402  (index needs the ops above)

@@ -144,8 +144,8 @@ def check_grad(fn, *arrays, device, second=True, **tol):
         for a in arrays
     ]
 
-    def f(*xs):
-        return fn(minitorch, *xs)
+    def f(*xs):  # float outputs only: gradgradcheck would make integer grad outputs require grad
+        return tuple(o for o in outputs(fn(minitorch, *xs)) if o.is_floating_point())
 
     assert gradcheck(f, inputs, **tol)
     if (
