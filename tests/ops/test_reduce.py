@@ -90,7 +90,7 @@ def test_var_std_correction(device, correction, shape_dims, seed):
     (a,) = randn(seed, shape)
     n = a.size if dim is None else np.prod([shape[d] for d in np.atleast_1d(dim)] if shape else 1)
     for method in ("var", "std"):
-        fn = lambda lib, x: getattr(x, method)(dim, correction=correction)  # noqa: E731
+        fn = lambda lib, x, m=method: getattr(x, m)(dim, correction=correction)  # noqa: E731
         if n > correction:
             check_op(fn, a, device=device, dtype=np.float32)
         else:  # no degrees of freedom left: inf or nan, as in PyTorch
