@@ -15,6 +15,15 @@ def _device(device) -> backend.device:
     return backend.CPU if device is None else backend.device(device)
 
 
+def _size_arg(args: tuple, size) -> tuple:
+    """The sizes given as ``zeros(2, 3)``, ``zeros((2, 3))`` or ``zeros(size=(2, 3))``."""
+    if size is None:
+        return args
+    if args:
+        raise TypeError("pass the sizes either positionally or as size=, not both")
+    return (size,)
+
+
 def _sizes(size) -> tuple:
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
@@ -111,16 +120,16 @@ def _filled(size, fill, dtype, device, requires_grad):
     return t
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
-    return _filled(size, 0, _np_dtype(dtype), device, requires_grad)
+def zeros(*args, size=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    return _filled(_size_arg(args, size), 0, _np_dtype(dtype), device, requires_grad)
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
-    return _filled(size, 1, _np_dtype(dtype), device, requires_grad)
+def ones(*args, size=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    return _filled(_size_arg(args, size), 1, _np_dtype(dtype), device, requires_grad)
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
-    return _filled(size, 0, _np_dtype(dtype), device, requires_grad)
+def empty(*args, size=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    return _filled(_size_arg(args, size), 0, _np_dtype(dtype), device, requires_grad)
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False) -> Tensor:
@@ -188,17 +197,21 @@ def _float_dtype(dtype, fn: str) -> np.dtype:
     return dt
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+def rand(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     """Uniform on [0, 1)."""
     dt = _float_dtype(dtype, "rand")
-    arr = rng(generator).random(_sizes(size), dtype=np.float64 if dt != np.float32 else dt)
+    arr = rng(generator).random(
+        _sizes(_size_arg(args, size)), dtype=np.float64 if dt != np.float32 else dt
+    )
     return _finish(arr.astype(dt, copy=False), device, requires_grad)
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+def randn(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     """Standard normal."""
     dt = _float_dtype(dtype, "randn")
-    arr = rng(generator).standard_normal(_sizes(size), dtype=np.float64 if dt != np.float32 else dt)
+    arr = rng(generator).standard_normal(
+        _sizes(_size_arg(args, size)), dtype=np.float64 if dt != np.float32 else dt
+    )
     return _finish(arr.astype(dt, copy=False), device, requires_grad)
 
 
