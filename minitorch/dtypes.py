@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import builtins
+
 import numpy as np
 
 
 class dtype:
-    """A tensor element type, e.g. ``minitorch.float32``; ``numpy_dtype`` is what the array holds."""
+    """An element type such as ``minitorch.float32``; ``numpy_dtype`` is what the array holds."""
 
     __slots__ = ("name", "numpy_dtype", "is_floating_point", "is_signed", "itemsize")
 
@@ -75,25 +77,23 @@ def to_numpy_dtype(d) -> np.dtype:
     """Accept a minitorch dtype (or a numpy dtype / Python type, for convenience)."""
     if isinstance(d, dtype):
         return d.numpy_dtype
-    if d is builtins_float:
+    if d is builtins.float:
         return _default_float.numpy_dtype
-    if d is builtins_int:
+    if d is builtins.int:
         return np.dtype(np.int64)
-    if d is builtins_bool:
+    if d is builtins.bool:
         return np.dtype(np.bool_)
     return from_numpy_dtype(np.dtype(d)).numpy_dtype
 
-
-builtins_float, builtins_int, builtins_bool = (type(0.5), type(1), type(True))
 
 # Category order used by PyTorch's promotion: bool < integer < floating point.
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
 
 
 def _scalar_category(x) -> int:
-    if isinstance(x, builtins_bool):
+    if isinstance(x, builtins.bool):
         return 0
-    if isinstance(x, builtins_int):
+    if isinstance(x, builtins.int):
         return 1
     return 2
 
