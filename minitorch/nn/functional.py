@@ -11,7 +11,9 @@ import warnings
 
 from ..ops import activation as _activation
 from ..ops import unary as _unary
+from ..ops.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
 from ..ops.dropout import Dropout as _Dropout
+from ..ops.embedding import embedding
 from ..ops.linear import linear
 from ..ops.loss import BinaryCrossEntropy as _BinaryCrossEntropy
 from ..ops.loss import CrossEntropy as _CrossEntropy
@@ -22,8 +24,18 @@ from ..ops.nnact import Gelu as _Gelu
 from ..ops.nnact import LeakyRelu as _LeakyRelu
 from ..ops.nnact import Silu as _Silu
 from ..ops.nnact import Softplus as _Softplus
+from ..ops.norm import batch_norm, group_norm, layer_norm
 from ..ops.pad import Pad as _Pad
+from ..ops.pool import (
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    avg_pool1d,
+    avg_pool2d,
+    max_pool1d,
+    max_pool2d,
+)
 from ..tensor import Tensor
+from .attention import scaled_dot_product_attention
 
 __all__ = [
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "celu", "cosine_similarity",
@@ -32,6 +44,9 @@ __all__ = [
     "linear", "log_softmax", "logsigmoid", "mish", "mse_loss", "nll_loss", "normalize",
     "one_hot", "pad", "relu", "relu6", "relu_", "selu", "sigmoid", "silu", "smooth_l1_loss",
     "softmax", "softmin", "softplus", "softsign", "tanh",
+    "adaptive_avg_pool1d", "adaptive_avg_pool2d", "avg_pool1d", "avg_pool2d", "batch_norm",
+    "conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "embedding", "group_norm",
+    "layer_norm", "max_pool1d", "max_pool2d", "scaled_dot_product_attention",
 ]  # fmt: skip
 
 

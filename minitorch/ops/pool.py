@@ -334,3 +334,45 @@ def adaptive_avg_pool2d(input, output_size):
         input = input.unsqueeze(0)
     out = AdaptiveAvgPool2d.apply(input, out_hw)
     return out.squeeze(0) if unbatched else out
+
+
+def _one(value):
+    """A 1-d pooling argument given as ``k`` or ``(k,)``."""
+    return value[0] if isinstance(value, (tuple, list)) else value
+
+
+def max_pool1d(
+    input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
+):
+    """Max pooling of input (N, C, L) or (C, L): a max_pool2d of height 1."""
+    stride = kernel_size if stride is None or stride == [] else stride
+    out = max_pool2d(
+        input.unsqueeze(-2),
+        (1, _one(kernel_size)),
+        (1, _one(stride)),
+        (0, _one(padding)),
+        (1, _one(dilation)),
+        ceil_mode,
+        return_indices,
+    )
+    if return_indices:
+        return out[0].squeeze(-2), out[1].squeeze(-2)
+    return out.squeeze(-2)
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    """Average pooling of input (N, C, L) or (C, L): an avg_pool2d of height 1."""
+    stride = kernel_size if stride is None or stride == [] else stride
+    return avg_pool2d(
+        input.unsqueeze(-2),
+        (1, _one(kernel_size)),
+        (1, _one(stride)),
+        (0, _one(padding)),
+        ceil_mode,
+        count_include_pad,
+    ).squeeze(-2)
+
+
+def adaptive_avg_pool1d(input, output_size):
+    """Average pooling of input (N, C, L) or (C, L) to a fixed length."""
+    return adaptive_avg_pool2d(input.unsqueeze(-2), (1, _one(output_size))).squeeze(-2)
