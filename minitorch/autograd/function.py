@@ -136,7 +136,10 @@ class Function:
             out = cls.forward(ctx, *args)
             if type(out) is tuple:
                 return tuple(_as_output(o, args) for o in out)
-            return _as_output(out, args)
+            out = _as_output(out, args) if isinstance(out, Tensor) else Tensor._wrap(out)
+            if ctx.is_view:
+                out._version_counter = args[0]._version_counter
+            return out
 
         ctx._recording = True
         ctx.needs_input_grad = needs = tuple(needs)
@@ -185,13 +188,13 @@ def _as_output(out, args):
 
 def _attach(ctx, t, output_nr, args) -> None:
     """Make ``t`` output ``output_nr`` of node ``ctx``."""
+    if ctx.is_view:
+        t._version_counter = args[0]._version_counter
     if t.array.dtype.kind != "f" or any(t is n for n in ctx._non_differentiable):
         return
     t.requires_grad = True
     t.grad_fn = ctx
     t._output_nr = output_nr
-    if ctx.is_view:
-        t._version_counter = args[0]._version_counter
 
 
 def _edge(t):
