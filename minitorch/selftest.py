@@ -163,6 +163,29 @@ OPS = [
         ((3, 4), (3, 4)),
     ),
     Op("pad", lambda a: F.pad(a, (1, 2, 0, 1)), ((2, 3, 4),)),
+    Op("conv2d", lambda x, w, b: F.conv2d(x, w, b, 2, 1), ((2, 3, 6, 6), (4, 3, 3, 3), (4,))),
+    Op(
+        "conv1d (dilated)",
+        lambda x, w: F.conv1d(x, w, padding=1, dilation=2),
+        ((2, 3, 7), (4, 3, 3)),
+    ),
+    Op(
+        "conv_transpose2d",
+        lambda x, w: F.conv_transpose2d(x, w, stride=2),
+        ((2, 3, 4, 4), (3, 2, 3, 3)),
+    ),
+    Op("max_pool2d", lambda x: F.max_pool2d(x, 2), ((2, 3, 6, 6),)),
+    Op("avg_pool2d", lambda x: F.avg_pool2d(x, 3, stride=2, padding=1), ((2, 3, 6, 6),)),
+    Op("adaptive_avg_pool2d", lambda x: F.adaptive_avg_pool2d(x, (2, 3)), ((2, 3, 6, 6),)),
+    Op(
+        "batch_norm (training)",
+        lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True),
+        ((4, 3, 2, 2), (3,), (3,)),
+    ),
+    Op("layer_norm", lambda x, w, b: F.layer_norm(x, (4,), w, b), ((3, 4), (4,), (4,))),
+    Op("group_norm", lambda x: F.group_norm(x, 2), ((2, 4, 3),)),
+    Op("embedding", lambda w: F.embedding(_on(w, [[0, 2], [2, 1]]), w), ((3, 4),)),
+    Op("scaled_dot_product_attention", F.scaled_dot_product_attention, ((2, 3, 4),) * 3),
     Op("normalize", F.normalize, ((3, 4),)),
 ]
 
