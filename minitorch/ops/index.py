@@ -6,37 +6,45 @@ from ..autograd.function import Function
 from ..autograd.grad_mode import state
 from ..backend import device_of, get_array_module, to_device
 from ..tensor import Tensor
-from ._util import meta, metas, normalize_dim, operands, reduce_to
+from ._util import broadcast_error, meta, metas, normalize_dim, operands, reduce_to
 
 
 def _key(x, key):
     """The key as the array module understands it: tensors and lists become index arrays.
 
-    Returns (key, advanced) where ``advanced`` says an integer array may repeat positions, so a
-    gradient must be scattered with add (not assigned).
+    Returns (key, kind): kind is "basic" (ints, slices, None, Ellipsis: the result is a view),
+    "mask" (bool arrays, no repeats) or "advanced" (integer arrays, which may repeat positions,
+    so a gradient must be scattered with add, not assigned).
     """
     parts = key if type(key) is tuple else (key,)
     xp = get_array_module(x)
-    out, advanced = [], False
+    out, kind = [], "basic"
     for k in parts:
         if isinstance(k, Tensor):
             arr = k.array
             if device_of(arr) != device_of(x):
                 arr = to_device(arr, device_of(x))
-            if arr.dtype.kind == "f":
-                raise IndexError(
-                    "tensors used as indices must be long, int, byte or bool tensors"
-                )
-            advanced = advanced or arr.dtype.kind != "b"
-            out.append(arr)
-        elif isinstance(k, list):
+        elif isinstance(k, (list, bool)):
             arr = xp.asarray(k)
-            advanced = advanced or arr.dtype.kind != "b"
-            out.append(arr)
+        elif isinstance(k, slice):
+            if k.step is not None and k.step <= 0:
+                raise ValueError("step must be greater than zero")
+            out.append(k)
+            continue
         else:
             out.append(k)
+            continue
+        if arr.dtype.kind not in "biu":
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        if arr.dtype.kind == "b":
+            kind = "mask" if kind == "basic" else kind
+        else:
+            kind = "advanced"
+        out.append(arr)
     _check_bounds(x.shape, out)
-    return tuple(out), advanced
+    if kind == "basic" and Ellipsis not in out:
+        out.append(Ellipsis)  # so integer indexing gives a 0-d view, not a numpy scalar copy
+    return (tuple(out) if len(out) != 1 else out[0]), kind
 
 
 def _check_bounds(shape, parts):
@@ -50,9 +58,7 @@ def _check_bounds(shape, parts):
             continue
         if isinstance(k, int) and not isinstance(k, bool):
             if dim >= len(shape):
-                raise IndexError(
-                    f"too many indices for tensor of dimension {len(shape)}"
-                )
+                raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
             if not -shape[dim] <= k < shape[dim]:
                 raise IndexError(
                     f"index {k} is out of bounds for dimension {dim} with size {shape[dim]}"
@@ -62,37 +68,41 @@ def _check_bounds(shape, parts):
 
 
 class Index(Function):
-    """``a[key]``; d/da = zeros with the gradient put (added, for repeated indices) at ``key``."""
+    """``a[key]``; d/da = zeros with the gradient put (added, for repeated indices) at ``key``.
+
+    Basic keys (ints, slices, None, Ellipsis) give a view sharing ``a``'s memory, as in PyTorch.
+    """
 
     @staticmethod
-    def forward(ctx, a, key, advanced):
+    def forward(ctx, a, key, kind):
         x = a.array
-        ctx.in_shape, ctx.key, ctx.advanced = x.shape, key, advanced
+        ctx.in_shape, ctx.key, ctx.kind = x.shape, key, kind
+        ctx.is_view = kind == "basic"
         return x[key]
 
     @staticmethod
     def backward(ctx, grad):
-        return IndexBackward.apply(grad, ctx.in_shape, ctx.key, ctx.advanced), None, None
+        return IndexBackward.apply(grad, ctx.in_shape, ctx.key, ctx.kind), None, None
 
 
 class IndexBackward(Function):
     """Scatter ``grad`` into zeros of ``shape`` at ``key`` (the backward of indexing)."""
 
     @staticmethod
-    def forward(ctx, grad, shape, key, advanced):
+    def forward(ctx, grad, shape, key, kind):
         g = grad.array
         xp = get_array_module(g)
         out = xp.zeros(shape, dtype=g.dtype)
-        if advanced:
+        if kind == "advanced":
             xp.add.at(out, key, g)
         else:
             out[key] = g
-        ctx.key, ctx.advanced = key, advanced
+        ctx.key, ctx.kind = key, kind
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        return Index.apply(grad, ctx.key, ctx.advanced), None, None, None
+        return Index.apply(grad, ctx.key, ctx.kind), None, None, None
 
 
 class IndexPut(Function):
@@ -102,7 +112,7 @@ class IndexPut(Function):
     def forward(ctx, a, key, v):
         x = a.array
         out = x.copy()
-        out[key] = v.array if isinstance(v, Tensor) else v
+        _put(out, key, v.array if isinstance(v, Tensor) else v)
         ctx.key, ctx.v_meta = key, meta(v)
         return out
 
@@ -112,7 +122,7 @@ class IndexPut(Function):
         grad_a = IndexPut.apply(grad, ctx.key, 0.0) if ga else None
         grad_v = None
         if gv:
-            grad_v = Index.apply(grad, ctx.key, False)
+            grad_v = Index.apply(grad, ctx.key, "mask")  # a copy: it is reduced below
             shape = ctx.v_meta[0]
             if grad_v.array.ndim < len(shape):
                 lead = (1,) * (len(shape) - grad_v.array.ndim)
@@ -126,8 +136,10 @@ class Where(Function):
 
     @staticmethod
     def forward(ctx, cond, a, b):
-        x, y = operands(a, b)
         c = cond.array
+        if not (isinstance(a, Tensor) or isinstance(b, Tensor)):
+            a = Tensor._wrap(get_array_module(c).asarray(a, dtype=_scalar_dtype(a, b)))
+        x, y = operands(a, b)
         if c.dtype.kind != "b":
             raise RuntimeError(
                 "where expected condition to be a boolean tensor, but got a tensor with dtype "
@@ -135,7 +147,10 @@ class Where(Function):
             )
         ctx.save_for_backward(cond)
         ctx.metas = metas(a, b)
-        return get_array_module(c).where(c, x, y)
+        try:
+            return get_array_module(c).where(c, x, y)
+        except ValueError:
+            raise broadcast_error(c, x, y) from None
 
     @staticmethod
     def backward(ctx, grad):
@@ -185,9 +200,29 @@ class ScatterAdd(Function):
         return Gather.apply(grad, ctx.dim, ctx.index), None, None, None
 
 
+def _put(out, key, v):
+    """``out[key] = v`` with PyTorch's error when ``v`` does not broadcast to the indexed shape."""
+    try:
+        out[key] = v
+    except ValueError:
+        raise RuntimeError(
+            f"shape mismatch: value tensor of shape {list(getattr(v, 'shape', ()))} cannot be "
+            f"broadcast to indexing result of shape {list(out[key].shape)}"
+        ) from None
+
+
+def _scalar_dtype(a, b):
+    """The dtype ``where`` gives two Python scalars: bool, int64 or the default float dtype."""
+    from ..dtypes import get_default_dtype
+
+    if isinstance(a, float) or isinstance(b, float):
+        return get_default_dtype().numpy_dtype
+    return "bool" if isinstance(a, bool) and isinstance(b, bool) else "int64"
+
+
 def getitem(input, key):
-    k, advanced = _key(input.array, key)
-    return Index.apply(input, k if len(k) != 1 else k[0], advanced)
+    k, kind = _key(input.array, key)
+    return Index.apply(input, k, kind)
 
 
 def setitem(input, key, value):
@@ -196,26 +231,24 @@ def setitem(input, key, value):
 
     check_inplace(input)
     k, _ = _key(input.array, key)
-    k = k if len(k) != 1 else k[0]
     if isinstance(value, Tensor) and device_of(value.array) != device_of(input.array):
-        raise RuntimeError(
-            f"expected device {device_of(input.array)} but got device {device_of(value.array)}"
-        )
+        if value.array.ndim != 0:
+            raise RuntimeError(
+                f"expected device {device_of(input.array)} but got device {device_of(value.array)}"
+            )
+        value = Tensor._wrap(to_device(value.array, device_of(input.array)))
     recording = state.grad_enabled and (
         input.requires_grad or (isinstance(value, Tensor) and value.requires_grad)
     )
     if recording:
         assign(input, IndexPut.apply(input, k, value))
         return
-    v = value.array if isinstance(value, Tensor) else value
-    try:
-        input.array[k] = v
-    except ValueError as e:
-        raise RuntimeError(f"shape mismatch in index assignment: {e}") from None
+    _put(input.array, k, value.array if isinstance(value, Tensor) else value)
     input._version_counter[0] += 1
 
 
 def where(condition, input=None, other=None):
+    """``input`` where ``condition`` else ``other``; with only a condition, its nonzero indices."""
     if input is None and other is None:
         return nonzero(condition, as_tuple=True)
     return Where.apply(condition, input, other)
@@ -223,23 +256,54 @@ def where(condition, input=None, other=None):
 
 def masked_fill(input, mask, value):
     """``input`` with ``value`` where ``mask`` is True (value cast to input's dtype)."""
+    if mask.array.dtype.kind != "b":
+        raise RuntimeError(
+            f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype}"
+        )
     if isinstance(value, Tensor):
+        if value.array.ndim != 0:
+            raise RuntimeError(
+                "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                f"{value.array.ndim} dimension(s)."
+            )
         value = value.to(input.dtype)
     else:
         value = input.array.dtype.type(value).item()
-    return Where.apply(mask, value, input)
+    out = Where.apply(mask, value, input)
+    if out.array.shape != input.array.shape:
+        raise RuntimeError(
+            f"The expanded size of the mask {list(mask.shape)} must match the existing size "
+            f"{list(input.shape)} of the tensor"
+        )
+    return out
 
 
 def gather(input, dim, index):
-    d = normalize_dim(dim, input.array.ndim)
+    """``out[i][j] = input[i][index[i][j]]`` for dim 1 (likewise for other dims)."""
+    shape, ishape = input.array.shape, index.array.shape
+    d = normalize_dim(dim, len(shape))
     if index.array.dtype.kind not in "iu":
         raise RuntimeError(f"gather(): Expected dtype int64 for index, got {index.dtype}")
-    return Gather.apply(input, d, index)
+    if len(ishape) != len(shape):
+        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+    for k, (n, m) in enumerate(zip(ishape, shape)):
+        if k != d and n > m:
+            raise RuntimeError(
+                f"Size does not match at dimension {k} expected index {list(ishape)} to be no "
+                f"larger than self {list(shape)} apart from dimension {d}"
+            )
+    try:
+        return Gather.apply(input, d, index)
+    except IndexError as e:
+        raise RuntimeError(f"gather(): {e}") from None
 
 
 def index_select(input, dim, index):
+    """The slices of ``input`` at positions ``index`` (a vector) along ``dim``."""
     d = normalize_dim(dim, input.array.ndim)
-    return input[(slice(None),) * d + (index,)]
+    if index.array.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    return input[(slice(None),) * d + (index.reshape(-1),)]
 
 
 def nonzero(input, as_tuple=False):

@@ -7,7 +7,7 @@ import numpy as np
 from ..autograd.function import Function
 from ..backend import get_array_module
 from ..dtypes import promote_types
-from ._util import device_mismatch, normalize_dim
+from ._util import device_mismatch, normalize_dim, normalize_dims
 
 
 def _sizes(args) -> tuple:
@@ -29,6 +29,11 @@ def infer_shape(shape, numel: int) -> tuple:
                 raise RuntimeError(f"invalid shape dimension {s}")
             known *= s
     if -1 in shape:
+        if known == 0 and numel == 0:
+            raise RuntimeError(
+                f"cannot reshape tensor of 0 elements into shape {list(shape)} because the "
+                "unspecified dimension size -1 can be any value and is ambiguous"
+            )
         if known == 0 or numel % known:
             raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
         shape = tuple(numel // known if s == -1 else s for s in shape)
@@ -101,25 +106,40 @@ class Flip(Function):
 
 
 class Cat(Function):
-    """Join tensors along ``dim``; each input's gradient is its slice of the output's."""
+    """Join tensors along ``dim``; each input's gradient is its slice of the output's.
+
+    1-d empty tensors are skipped (PyTorch's legacy rule, relied on by accumulation loops).
+    """
 
     @staticmethod
     def forward(ctx, dim, *tensors):
         arrays = [t.array for t in tensors]
-        dt = arrays[0].dtype
+        first = arrays[0]
+        dt = first.dtype
         for a in arrays[1:]:
             dt = promote_types(dt, a.dtype)
-            if type(a) is not type(arrays[0]):
-                raise device_mismatch(arrays[0], a)
-        ctx.dim, ctx.sizes = dim, [a.shape[dim] for a in arrays]
-        arrays = [a if a.dtype == dt else a.astype(dt) for a in arrays]
-        return get_array_module(arrays[0]).concatenate(arrays, axis=dim)
+            if type(a) is not type(first):
+                raise device_mismatch(first, a)
+        skipped = [a.ndim == 1 and a.size == 0 for a in arrays]
+        ctx.dim, ctx.skipped = dim, skipped
+        ctx.sizes = [0 if skip else a.shape[dim] for a, skip in zip(arrays, skipped)]
+        kept = [
+            a if a.dtype == dt else a.astype(dt) for a, skip in zip(arrays, skipped) if not skip
+        ]
+        if not kept:
+            return get_array_module(first).empty(0, dtype=dt)
+        return get_array_module(first).concatenate(kept, axis=dim)
 
     @staticmethod
     def backward(ctx, grad):
         out, start = [None], 0
-        for size, needed in zip(ctx.sizes, ctx.needs_input_grad[1:]):
-            out.append(grad.narrow(ctx.dim, start, size) if needed else None)
+        for size, skip, needed in zip(ctx.sizes, ctx.skipped, ctx.needs_input_grad[1:]):
+            if not needed:
+                out.append(None)
+            elif skip:
+                out.append(grad.flatten()[:0])
+            else:
+                out.append(grad.narrow(ctx.dim, start, size))
             start += size
         return tuple(out)
 
@@ -139,7 +159,11 @@ class Stack(Function):
                 )
             if type(t.array) is not type(first):
                 raise device_mismatch(first, t.array)
-        return get_array_module(first).stack([t.array for t in tensors], axis=dim)
+        dt = first.dtype
+        for t in tensors[1:]:
+            dt = promote_types(dt, t.array.dtype)
+        arrays = [t.array if t.array.dtype == dt else t.array.astype(dt) for t in tensors]
+        return get_array_module(first).stack(arrays, axis=dim)
 
     @staticmethod
     def backward(ctx, grad):
@@ -150,15 +174,35 @@ def view(input, shape):
     """``view``: a reshape that must not copy (PyTorch raises for incompatible strides)."""
     x = input.array
     shape = infer_shape(_sizes(shape), x.size)
-    if type(x) is np.ndarray and not x.flags.c_contiguous:
-        try:
-            np.reshape(x, shape, copy=False)
-        except ValueError:
-            raise RuntimeError(
-                "view size is not compatible with input tensor's size and stride (at least one "
-                "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
-            ) from None
+    if not x.flags.c_contiguous and not _viewable(x.shape, x.strides, shape):
+        raise RuntimeError(
+            "view size is not compatible with input tensor's size and stride (at least one "
+            "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
+        )
     return View.apply(input, shape)
+
+
+def _viewable(shape, strides, new_shape) -> bool:
+    """Whether ``new_shape`` can be laid over this memory without a copy (PyTorch's rule).
+
+    Walks the dims from the right in chunks of memory-contiguous dims; each chunk must split
+    exactly into new dims.
+    """
+    if not shape or 0 in shape:
+        return True
+    view_d, chunk_stride = len(new_shape) - 1, strides[-1]
+    numel = view_numel = 1
+    for d in range(len(shape) - 1, -1, -1):
+        numel *= shape[d]
+        if d == 0 or (shape[d - 1] != 1 and strides[d - 1] != numel * chunk_stride):
+            while view_d >= 0 and (view_numel < numel or new_shape[view_d] == 1):
+                view_numel *= new_shape[view_d]
+                view_d -= 1
+            if view_numel != numel:
+                return False
+            if d > 0:
+                chunk_stride, numel, view_numel = strides[d - 1], 1, 1
+    return view_d == -1
 
 
 def reshape(input, shape):
@@ -181,7 +225,13 @@ def flatten(input, start_dim=0, end_dim=-1):
 def unflatten(input, dim, sizes):
     shape = input.array.shape
     d = normalize_dim(dim, len(shape))
-    sizes = infer_shape(sizes, shape[d])
+    try:
+        sizes = infer_shape(sizes, shape[d])
+    except RuntimeError:
+        raise RuntimeError(
+            f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {d} "
+            f"({shape[d]}) in the input tensor"
+        ) from None
     return View.apply(input, shape[:d] + sizes + shape[d + 1 :])
 
 
@@ -210,8 +260,9 @@ def permute(input, dims):
         raise RuntimeError(
             f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
             f"length of the desired ordering of dimensions i.e. input.dim() = {ndim} is not "
-            f"equal to len(dims) = {len(dims)}" if len(dims) != ndim else
-            f"permute(): duplicate dims are not allowed in {list(dims)}"
+            f"equal to len(dims) = {len(dims)}"
+            if len(dims) != ndim
+            else f"permute(): duplicate dims are not allowed in {list(dims)}"
         )
     return Permute.apply(input, dims)
 
@@ -239,8 +290,8 @@ def expand(input, sizes):
     if len(sizes) < len(shape):
         raise RuntimeError(
             f"expand(minitorch.{input.dtype.name}{{{list(shape)}}}, size={list(sizes)}): the "
-            "number of sizes provided must be greater or equal to the number of dimensions in "
-            "the tensor"
+            f"number of sizes provided ({len(sizes)}) must be greater or equal to the number of "
+            f"dimensions in the tensor ({len(shape)})"
         )
     lead = len(sizes) - len(shape)
     target = list(sizes)
@@ -274,12 +325,19 @@ def repeat(input, sizes):
 
 
 def flip(input, dims):
-    dims = (dims,) if isinstance(dims, int) else dims
-    return Flip.apply(input, tuple(normalize_dim(d, input.array.ndim) for d in dims))
+    return Flip.apply(input, normalize_dims(dims, input.array.ndim))
 
 
 def narrow(input, dim, start, length):
     d = normalize_dim(dim, input.array.ndim)
+    size = input.array.shape[d]
+    if not -size <= start <= size:
+        raise IndexError(
+            f"start out of range (expected to be in range of [{-size}, {size}], but got {start})"
+        )
+    start = start % size if start < 0 else start
+    if start + length > size or length < 0:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
     return input[(slice(None),) * d + (slice(start, start + length),)]
 
 
@@ -287,7 +345,13 @@ def split(input, split_size, dim=0):
     d = normalize_dim(dim, input.array.ndim)
     n = input.array.shape[d]
     if isinstance(split_size, int):
-        sizes = [min(split_size, n - i) for i in range(0, n, split_size)] or [0]
+        if split_size <= 0 and not (split_size == 0 and n == 0):
+            raise RuntimeError(
+                f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}"
+                if split_size == 0
+                else f"split expects split_size be non-negative, but got split_size={split_size}"
+            )
+        sizes = [min(split_size, n - i) for i in range(0, n, split_size or 1)] or [0]
     else:
         sizes = list(split_size)
         if sum(sizes) != n:
@@ -303,6 +367,8 @@ def split(input, split_size, dim=0):
 
 
 def chunk(input, chunks, dim=0):
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     n = input.array.shape[normalize_dim(dim, input.array.ndim)]
     return split(input, max(1, -(-n // chunks)), dim)
 
@@ -315,14 +381,17 @@ def unbind(input, dim=0):
 def cat(tensors, dim=0):
     tensors = list(tensors)
     if not tensors:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
-    ref = next((t for t in tensors if t.array.ndim > 0), None)
-    if ref is None:
-        raise RuntimeError("zero-dimensional tensor cannot be concatenated")
-    d = normalize_dim(dim, ref.array.ndim)
-    # PyTorch skips 1-d empty tensors (legacy behaviour people rely on for accumulation loops)
-    tensors = [t for t in tensors if not (t.array.ndim == 1 and t.array.size == 0)] or [ref]
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     for i, t in enumerate(tensors):
+        if t.array.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+    # PyTorch skips 1-d empty tensors (legacy behaviour people rely on for accumulation loops)
+    legacy_empty = [t.array.ndim == 1 and t.array.size == 0 for t in tensors]
+    ref = next((t for t, e in zip(tensors, legacy_empty) if not e), tensors[0])
+    d = normalize_dim(dim, ref.array.ndim)
+    for i, (t, empty) in enumerate(zip(tensors, legacy_empty)):
+        if empty:
+            continue
         s = t.array.shape
         if len(s) != len(ref.array.shape):
             raise RuntimeError(
@@ -335,8 +404,6 @@ def cat(tensors, dim=0):
                     f"Sizes of tensors must match except in dimension {d}. Expected size {b} but "
                     f"got size {a} for tensor number {i} in the list."
                 )
-    if len(tensors) == 1:
-        return tensors[0].clone()
     return Cat.apply(d, *tensors)
 
 
