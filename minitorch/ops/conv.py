@@ -10,6 +10,8 @@ Both backwards compute with arrays, so double backward through a convolution is 
 
 from __future__ import annotations
 
+import math
+
 from ..autograd.function import Function
 from ..backend import get_array_module, same_device
 from ..tensor import Tensor
@@ -48,13 +50,19 @@ def _as_2d(a, w):
     return a, w
 
 
+def _crop_negative(x, pads):
+    """x with negative pads cropped away, and the pads that are left (all >= 0)."""
+    (pt, pb), (pl, pr) = pads
+    if min(pt, pb, pl, pr) >= 0:
+        return x, pads
+    h, w = x.shape[2:]
+    x = x[:, :, max(-pt, 0) : h - max(-pb, 0), max(-pl, 0) : w - max(-pr, 0)]
+    return x, ((max(pt, 0), max(pb, 0)), (max(pl, 0), max(pr, 0)))
+
+
 def _pad(xp, x, pads):
     """x (N, C, H, W) with zeros added around (negative amounts crop); ((top, bottom), (l, r))."""
-    (pt, pb), (pl, pr) = pads
-    if min(pt, pb, pl, pr) < 0:
-        h, w = x.shape[2:]
-        x = x[:, :, max(-pt, 0) : h - max(-pb, 0), max(-pl, 0) : w - max(-pr, 0)]
-        pt, pb, pl, pr = max(pt, 0), max(pb, 0), max(pl, 0), max(pr, 0)
+    x, ((pt, pb), (pl, pr)) = _crop_negative(x, pads)
     if not (pt or pb or pl or pr):
         return x
     n, c, h, w = x.shape
@@ -63,46 +71,68 @@ def _pad(xp, x, pads):
     return out
 
 
-def _windows(xp, xpad, kernel, stride, dilation, out_hw):
-    """Strided view (N, C, kh, kw, OH, OW) of padded x: [n, c, i, j, oh, ow] is
-    xpad[n, c, oh*sh + i*dh, ow*sw + j*dw]. No copy is made."""
-    (kh, kw), (sh, sw), (dh, dw), (oh, ow) = kernel, stride, dilation, out_hw
+def _windows(xp, x, kernel, stride, dilation, pads):
+    """The kernel windows of x padded by ``pads``: (view, (OH, OW), width).
+
+    ``view`` is a strided view (N, C, kh, kw, P) over OH rows of ``width`` output positions
+    (no copy). With stride 1 it walks the flattened padded rows, so each kernel offset is one
+    contiguous run and im2col copies 3-4x faster than from an (OH, OW) view; the rows are then
+    the padded width wide, and their last ``width - OW`` positions are garbage that ``_crop``
+    drops and ``_widen`` zeroes on the gradient side. Other strides give an (OH, OW) view.
+    """
+    (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
+    x, ((pt, pb), (pl, pr)) = _crop_negative(x, pads)
+    n, c, h, w = x.shape
+    hp, wp = h + pt + pb, w + pl + pr
+    out_hw = ((hp - dh * (kh - 1) - 1) // sh + 1, (wp - dw * (kw - 1) - 1) // sw + 1)
+    if (sh, sw) == (1, 1):
+        # the window starting on the last row's last position reaches (kw-1)*dw past the end
+        flat = xp.zeros((n, c, hp * wp + dw * (kw - 1)), dtype=x.dtype)
+        flat[:, :, : hp * wp].reshape(n, c, hp, wp)[:, :, pt : pt + h, pl : pl + w] = x
+        s = flat.strides[2]
+        view = xp.lib.stride_tricks.as_strided(
+            flat,
+            shape=(n, c, kh, kw, out_hw[0] * wp),
+            strides=(flat.strides[0], flat.strides[1], dh * wp * s, dw * s, s),
+        )
+        return view, out_hw, wp
+    xpad = _pad(xp, x, ((pt, pb), (pl, pr)))
     span = (dh * (kh - 1) + 1, dw * (kw - 1) + 1)
     view = xp.lib.stride_tricks.sliding_window_view(xpad, span, axis=(2, 3))
-    view = view[:, :, : sh * (oh - 1) + 1 : sh, : sw * (ow - 1) + 1 : sw, ::dh, ::dw]
-    return view.transpose(0, 1, 4, 5, 2, 3)
+    view = view[:, :, : sh * (out_hw[0] - 1) + 1 : sh, : sw * (out_hw[1] - 1) + 1 : sw, ::dh, ::dw]
+    return view.transpose(0, 1, 4, 5, 2, 3), out_hw, out_hw[1]
 
 
 def _im2col(xp, windows, groups):
-    """Yield (batch slice, cols): cols is a contiguous (B, groups, C/groups*kh*kw, OH*OW) copy
-    of the windows of B samples.
+    """Yield (batch slice, cols): cols is a contiguous (B, groups, C/groups*kh*kw, P) copy of
+    the windows of B samples.
 
     Copying a few MB of the batch at a time keeps cols in cache for the GEMM that reads it
     (10-20% faster than one whole-batch copy here), and one buffer serves every chunk.
     """
-    n, c, kh, kw, oh, ow = windows.shape
-    step = max(1, _CHUNK_BYTES // (c * kh * kw * oh * ow * windows.itemsize))
-    buf = xp.empty((min(step, n), c, kh, kw, oh, ow), dtype=windows.dtype)
+    n, c, kh, kw = windows.shape[:4]
+    positions = math.prod(windows.shape[4:])
+    step = max(1, _CHUNK_BYTES // (c * kh * kw * positions * windows.itemsize))
+    buf = xp.empty((min(step, n), *windows.shape[1:]), dtype=windows.dtype)
     for start in range(0, n, step):
         stop = min(start + step, n)
         cols = buf[: stop - start]
         xp.copyto(cols, windows[start:stop])
-        yield slice(start, stop), cols.reshape(stop - start, groups, -1, oh * ow)
+        yield slice(start, stop), cols.reshape(stop - start, groups, -1, positions)
 
 
 def _conv_gemm(xp, windows, w, groups):
-    """out (N, O, OH, OW) = w @ im2col(windows), per group."""
-    n, oh, ow = windows.shape[0], windows.shape[4], windows.shape[5]
-    o = w.shape[0]
+    """(N, O, P) = w @ im2col(windows), per group."""
+    n, o = windows.shape[0], w.shape[0]
     wg = w.reshape(groups, o // groups, -1)
-    out = xp.empty((n, groups, o // groups, oh * ow), dtype=w.dtype)
+    out = xp.empty((n, groups, o // groups, math.prod(windows.shape[4:])), dtype=w.dtype)
     for batch, cols in _im2col(xp, windows, groups):
         xp.matmul(wg, cols, out=out[batch])
-    return out.reshape(n, o, oh, ow)
+    return out.reshape(n, o, -1)
 
 
 def _weight_grad(xp, grad, windows, groups, w_shape):
-    """d/dw = sum over the batch of grad @ im2col(windows)^T, per group."""
+    """d/dw = sum over the batch of grad (N, O, P) @ im2col(windows)^T, per group."""
     g = grad.reshape(grad.shape[0], groups, w_shape[0] // groups, -1)
     total = None
     for batch, cols in _im2col(xp, windows, groups):
@@ -114,26 +144,49 @@ def _weight_grad(xp, grad, windows, groups, w_shape):
     return total.reshape(w_shape)
 
 
+def _crop(xp, out, out_hw, width, bias):
+    """A GEMM result (N, O, OH * width) as a contiguous (N, O, OH, OW), plus bias."""
+    n, o = out.shape[:2]
+    out = out.reshape(n, o, out_hw[0], width)
+    b = None if bias is None else bias.reshape(o, 1, 1)
+    if width == out_hw[1]:
+        if b is not None:
+            out += b
+        return out
+    out = out[..., : out_hw[1]]
+    return out + b if b is not None else xp.ascontiguousarray(out)
+
+
+def _widen(xp, grad, width):
+    """grad (N, O, OH, OW) as (N, O, OH * width), zero in the garbage positions of each row."""
+    n, o, oh, ow = grad.shape
+    if width == ow:
+        return grad.reshape(n, o, oh * ow)
+    wide = xp.zeros((n, o, oh, width), dtype=grad.dtype)
+    wide[..., :ow] = grad
+    return wide.reshape(n, o, oh * width)
+
+
 def _input_grad(xp, grad, w, x_shape, stride, pads, dilation, groups):
     """d/dx of a conv2d with weight w, given grad (N, O, OH, OW) of its output."""
     n, c, h, wd = x_shape
     o, cg, kh, kw = w.shape
     (sh, sw), (dh, dw) = stride, dilation
     (pt, pb), (pl, pr) = pads
+    oh, ow = grad.shape[2:]
     if (sh, sw) == (1, 1):
         # A stride-1 conv's input gradient is itself a conv: of the output gradient, padded by
         # the kernel's reach, with the kernel flipped and its in/out channels swapped. Its GEMM
         # sums over O*kh*kw, which BLAS runs ~3x faster than col2im's GEMM summing over O.
         flipped = w.reshape(groups, o // groups, cg, kh, kw)[..., ::-1, ::-1].swapaxes(1, 2)
         flipped = flipped.reshape(c, o // groups, kh, kw)
-        (oh, ow), top, left = grad.shape[2:], dh * (kh - 1) - pt, dw * (kw - 1) - pl
+        top, left = dh * (kh - 1) - pt, dw * (kw - 1) - pl
         bottom, right = h + dh * (kh - 1) - oh - top, wd + dw * (kw - 1) - ow - left
-        gpad = _pad(xp, grad, ((top, bottom), (left, right)))
-        windows = _windows(xp, gpad, (kh, kw), (1, 1), dilation, (h, wd))
-        return _conv_gemm(xp, windows, flipped, groups)
+        pads = ((top, bottom), (left, right))
+        windows, out_hw, width = _windows(xp, grad, (kh, kw), (1, 1), dilation, pads)
+        return _crop(xp, _conv_gemm(xp, windows, flipped, groups), out_hw, width, None)
     # col2im: w^T @ grad gives each window's share of d/dx; add the windows back one kernel
     # offset at a time.
-    oh, ow = grad.shape[2:]
     wt = w.reshape(groups, o // groups, -1).swapaxes(1, 2)  # (groups, Cg*kh*kw, O/groups)
     dcols = xp.matmul(wt, grad.reshape(n, groups, o // groups, oh * ow))
     dcols = dcols.reshape(n, c, kh, kw, oh, ow)
@@ -152,31 +205,28 @@ class Convolution(Function):
     out[n, o] = sum_{c, i, j} w[o, c, i, j] * xpad[n, c, oh*s + i*d, ow*s + j*d] + b[o].
     d/dw = sum_n grad @ cols^T; d/dx = col2im(w^T @ grad); d/db = grad summed over N, H, W.
     ``pads`` is ((top, bottom), (left, right)); stride and dilation are (h, w) pairs. Backward
-    rebuilds im2col from the saved padded input instead of keeping it, like PyTorch's memory.
+    copies im2col again from the saved window view instead of keeping the copy (less memory).
     """
 
     @staticmethod
     def forward(ctx, x, w, b, stride, pads, dilation, groups):
         xa, wa = _as_2d(x.array, w.array)
         xp = get_array_module(xa)
-        kernel = wa.shape[2:]
-        xpad = _pad(xp, xa, pads)
-        out_hw = tuple(
-            (xpad.shape[2 + k] - dilation[k] * (kernel[k] - 1) - 1) // stride[k] + 1
-            for k in range(2)
-        )
-        out = _conv_gemm(xp, _windows(xp, xpad, kernel, stride, dilation, out_hw), wa, groups)
-        if b is not None:
-            out += b.array.reshape(-1, 1, 1)
+        windows, out_hw, width = _windows(xp, xa, wa.shape[2:], stride, dilation, pads)
+        out = _conv_gemm(xp, windows, wa, groups)
+        out = _crop(xp, out, out_hw, width, None if b is None else b.array)
         gx, gw = ctx.needs_input_grad[:2]
         ctx.geometry = (xa.shape, x.array.shape, w.array.shape, stride, pads, dilation, groups)
-        saved_x = None if not gw else x if xpad is xa else Tensor._wrap(xpad)
-        ctx.save_for_backward(saved_x, w if gx else None)
+        ctx.width = width
+        # x itself is saved too, so an in-place change of it is caught before backward
+        ctx.save_for_backward(
+            x if gw else None, Tensor._wrap(windows) if gw else None, w if gx else None
+        )
         return out if x.array.ndim == 4 else out.reshape(out.shape[0], out.shape[1], -1)
 
     @staticmethod
     def backward(ctx, grad):
-        xpad, w = ctx.saved_tensors
+        _, windows, w = ctx.saved_tensors
         x_shape, x_shape_in, w_shape, stride, pads, dilation, groups = ctx.geometry
         g = grad.array
         xp = get_array_module(g)
@@ -187,11 +237,9 @@ class Convolution(Function):
             _, wa = _as_2d(g, w.array)
             dx = _input_grad(xp, g, wa, x_shape, stride, pads, dilation, groups)
             gx = Tensor._wrap(dx.reshape(x_shape_in))
-        if xpad is not None:
-            xa, _ = _as_2d(xpad.array, g)
-            kernel = (1, w_shape[2]) if len(w_shape) == 3 else w_shape[2:]
-            windows = _windows(xp, xa, kernel, stride, dilation, g.shape[2:])
-            gw = Tensor._wrap(_weight_grad(xp, g, windows, groups, w_shape))
+        if windows is not None:
+            wide = _widen(xp, g, ctx.width)
+            gw = Tensor._wrap(_weight_grad(xp, wide, windows.array, groups, w_shape))
         if ctx.needs_input_grad[2]:
             gb = Tensor._wrap(g.sum(axis=(0, 2, 3)))
         return gx, gw, gb, None, None, None, None
@@ -222,14 +270,25 @@ class ConvTranspose(Function):
         x_shape, w_shape, stride, pads, dilation, groups = ctx.geometry
         g, wa = _as_2d(grad.array, w.array)
         xp = get_array_module(g)
+        # drop the output_padding rows/columns: no window of the input reaches them
         in_hw = x_shape[2:] if len(x_shape) == 4 else (1, x_shape[2])
-        windows = _windows(xp, _pad(xp, g, pads), wa.shape[2:], stride, dilation, in_hw)
+        (pt, pb), (pl, pr) = pads
+        extra = [
+            g.shape[2 + k]
+            + sum(pads[k])
+            - (stride[k] * (in_hw[k] - 1) + dilation[k] * (wa.shape[2 + k] - 1) + 1)
+            for k in range(2)
+        ]
+        pads = ((pt, pb - extra[0]), (pl, pr - extra[1]))
+        windows, in_hw, width = _windows(xp, g, wa.shape[2:], stride, dilation, pads)
         gx = gw = gb = None
         if ctx.needs_input_grad[0]:
-            gx = Tensor._wrap(_conv_gemm(xp, windows, wa, groups).reshape(x_shape))
+            gx = _crop(xp, _conv_gemm(xp, windows, wa, groups), in_hw, width, None)
+            gx = Tensor._wrap(gx.reshape(x_shape))
         if x is not None:
             xa, _ = _as_2d(x.array, wa)
-            gw = Tensor._wrap(_weight_grad(xp, xa, windows, groups, wa.shape).reshape(w_shape))
+            wide = _widen(xp, xa, width)
+            gw = Tensor._wrap(_weight_grad(xp, wide, windows, groups, wa.shape).reshape(w_shape))
         if ctx.needs_input_grad[2]:
             gb = Tensor._wrap(g.sum(axis=(0, 2, 3)))
         return gx, gw, gb, None, None, None, None, None

@@ -68,18 +68,21 @@ def _tiles(x_shape, kernel, stride, pads, dilation, out_hw) -> bool:
     )
 
 
-def _scatter(xp, parts, x_shape, dtype, kernel, stride, pads, dilation, out_hw):
-    """Add each offset's gradient share (an (N, C, OH, OW) array) back into d/dx."""
+def _scatter(xp, share, x_shape, dtype, kernel, stride, pads, dilation, out_hw):
+    """d/dx from the kernel offsets' gradient shares; ``share(t, out)`` writes offset t's
+    (N, C, OH, OW) share into ``out``."""
     offsets = _offsets(kernel, stride, dilation, out_hw)
     if _tiles(x_shape, kernel, stride, pads, dilation, out_hw):
         dx = xp.empty(x_shape, dtype=dtype)
-        for (rows, cols), part in zip(offsets, parts):
-            dx[:, :, rows, cols] = part
+        for t, (rows, cols) in enumerate(offsets):
+            share(t, dx[:, :, rows, cols])
         return dx
     (pt, pb), (pl, pr) = pads
     n, c, h, w = x_shape
     dxpad = xp.zeros((n, c, h + pt + pb, w + pl + pr), dtype=dtype)
-    for (rows, cols), part in zip(offsets, parts):
+    part = xp.empty((n, c, *out_hw), dtype=dtype)
+    for t, (rows, cols) in enumerate(offsets):
+        share(t, part)
         dxpad[:, :, rows, cols] += part
     return xp.ascontiguousarray(dxpad[:, :, pt : pt + h, pl : pl + w])
 
@@ -126,8 +129,11 @@ class MaxPool2d(Function):
         g, a = grad.array, arg.array
         xp = get_array_module(g)
         idx_type = a.dtype.type
-        parts = (g * (a == idx_type(t)) for t in range(kernel[0] * kernel[1]))
-        dx = _scatter(xp, parts, x_shape, g.dtype, kernel, stride, pads, dilation, out_hw)
+
+        def share(t, out):
+            xp.multiply(g, a == idx_type(t), out=out)
+
+        dx = _scatter(xp, share, x_shape, g.dtype, kernel, stride, pads, dilation, out_hw)
         return Tensor._wrap(dx), None, None, None, None, None, None
 
 
@@ -167,9 +173,12 @@ class AvgPool2d(Function):
         x_shape, kernel, stride, pads, out_hw, scale = ctx.geometry
         g = grad.array
         xp = get_array_module(g)
-        share = g * scale
-        parts = (share for _ in range(kernel[0] * kernel[1]))
-        dx = _scatter(xp, parts, x_shape, g.dtype, kernel, stride, pads, (1, 1), out_hw)
+        scaled = g * scale
+
+        def share(t, out):
+            xp.copyto(out, scaled)
+
+        dx = _scatter(xp, share, x_shape, g.dtype, kernel, stride, pads, (1, 1), out_hw)
         return Tensor._wrap(dx), None, None, None, None, None, None
 
 
