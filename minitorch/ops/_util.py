@@ -61,8 +61,12 @@ def _cpu_scalar_to_device(x, y):
 
 
 def broadcast_error(*arrays) -> RuntimeError:
-    """PyTorch's message for shapes that do not broadcast (built only after numpy refused)."""
-    shapes = [getattr(a, "shape", ()) for a in arrays]
+    """PyTorch's message for operands that do not broadcast (built only after numpy refused)."""
+    return shapes_error(*(getattr(a, "shape", ()) for a in arrays))
+
+
+def shapes_error(*shapes) -> RuntimeError:
+    """PyTorch's message for shapes that do not broadcast: the first clash from the right."""
     ndim = max(len(s) for s in shapes)
     for i in range(ndim - 1, -1, -1):
         sizes = [s[i - ndim + len(s)] for s in shapes if i - ndim + len(s) >= 0]

@@ -5,26 +5,74 @@ from __future__ import annotations
 from ..autograd.function import Function
 from ..backend import get_array_module
 from ..tensor import Tensor
-from ._util import device_mismatch, metas, operands, reduce_to
+from ._util import device_mismatch, metas, reduce_to, shapes_error
+
+# How PyTorch's messages name dtypes (its C++ type names).
+_C_NAMES = {
+    "float16": "c10::Half",
+    "float32": "float",
+    "float64": "double",
+    "int64": "long int",
+    "int32": "int",
+    "int16": "short int",
+    "int8": "signed char",
+    "uint8": "unsigned char",
+    "bool": "bool",
+}
+
+
+def _check(x, y):
+    """PyTorch's errors for operands that matmul cannot take (raised before numpy sees them)."""
+    if x.ndim == 0 or y.ndim == 0:
+        raise RuntimeError(
+            f"both arguments to matmul need to be at least 1D, but they are {x.ndim}D and {y.ndim}D"
+        )
+    if x.shape[-1] != y.shape[-2 if y.ndim > 1 else 0]:
+        raise _shape_error(x, y)
+    if x.dtype != y.dtype:
+        raise RuntimeError(
+            "expected m1 and m2 to have the same dtype, but got: "
+            f"{_C_NAMES[x.dtype.name]} != {_C_NAMES[y.dtype.name]}"
+        )
+    if type(x) is not type(y):
+        raise device_mismatch(x, y)
 
 
 def _shape_error(x, y) -> RuntimeError:
-    if x.ndim == 2 and y.ndim == 2:
-        return RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({x.shape[0]}x{x.shape[1]} and "
-            f"{y.shape[0]}x{y.shape[1]})"
-        )
+    """The message PyTorch gives for this pair, naming the shapes as its kernels see them."""
+    k = x.shape[-1]
     if x.ndim == 1 and y.ndim == 1:
         return RuntimeError(
-            f"inconsistent tensor size, expected tensor [{x.shape[0]}] and src [{y.shape[0]}] to "
-            f"have the same number of elements, but got {x.shape[0]} and {y.shape[0]} elements "
+            f"inconsistent tensor size, expected tensor [{k}] and src [{y.shape[0]}] to "
+            f"have the same number of elements, but got {k} and {y.shape[0]} elements "
             "respectively"
         )
+    rows = x.size // k  # x folded to a matrix
+    if y.ndim == 1:
+        return RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{k}), vec ({y.size})")
+    if y.ndim == 2:
+        return RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{k} and {y.shape[0]}x{y.shape[1]})"
+        )
+    batch = 1
+    for n in _batch_shape(x.shape[:-2], y.shape[:-2]):
+        batch *= n
     return RuntimeError(
-        f"Expected size for first two dimensions of batch2 tensor to be: "
-        f"matmul of shapes {list(x.shape)} and {list(y.shape)} cannot be performed "
-        f"(inner sizes {x.shape[-1]} and {y.shape[-2] if y.ndim > 1 else y.shape[0]} differ)"
+        "Expected size for first two dimensions of batch2 tensor to be: "
+        f"[{batch}, {k}] but got: [{batch}, {y.shape[-2]}]."
     )
+
+
+def _batch_shape(sa, sb):
+    """Broadcast batch dims (PyTorch's broadcast error when they do not match)."""
+    out = []
+    for i in range(1, max(len(sa), len(sb)) + 1):
+        a = sa[-i] if i <= len(sa) else 1
+        b = sb[-i] if i <= len(sb) else 1
+        if a != b and 1 not in (a, b):
+            raise shapes_error(sa, sb)
+        out.append(max(a, b))
+    return out[::-1]
 
 
 class MatMul(Function):
@@ -36,21 +84,21 @@ class MatMul(Function):
     @staticmethod
     def forward(ctx, a, b):
         if not (isinstance(a, Tensor) and isinstance(b, Tensor)):
-            raise TypeError("matmul expects two tensors")
-        x, y = operands(a, b)
-        if x.ndim == 0 or y.ndim == 0:
-            raise RuntimeError(
-                "both arguments to matmul need to be at least 1D, but they are "
-                f"{x.ndim}D and {y.ndim}D"
+            raise TypeError(
+                f"matmul(): expected two tensors, got {type(a).__name__} and {type(b).__name__}"
             )
-        if x.shape[-1] != y.shape[-2 if y.ndim > 1 else 0]:
-            raise _shape_error(x, y)
-        if type(x) is not type(y):
-            raise device_mismatch(x, y)
+        x, y = a.array, b.array
+        if x.dtype is not y.dtype:
+            _check(x, y)
         ga, gb = ctx.needs_input_grad
         ctx.save_for_backward(a if gb else None, b if ga else None)
         ctx.metas = metas(a, b)
-        return get_array_module(x).matmul(x, y)
+        try:
+            return get_array_module(x).matmul(x, y)
+        except (ValueError, TypeError):
+            _check(x, y)
+            _batch_shape(x.shape[:-2], y.shape[:-2])
+            raise
 
     @staticmethod
     def backward(ctx, grad):
@@ -79,27 +127,48 @@ def matmul(input, other):
 
 
 def mm(input, mat2):
-    if input.array.ndim != 2 or mat2.array.ndim != 2:
-        raise RuntimeError(
-            f"self must be a matrix (got {input.array.ndim}-D and {mat2.array.ndim}-D)"
-        )
+    if input.array.ndim != 2:
+        raise RuntimeError("self must be a matrix")
+    if mat2.array.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix")
     return MatMul.apply(input, mat2)
 
 
 def bmm(input, mat2):
-    if input.array.ndim != 3 or mat2.array.ndim != 3:
-        raise RuntimeError("batch1 and batch2 must be 3D tensors")
-    if input.array.shape[0] != mat2.array.shape[0]:
+    if input.array.ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if mat2.array.ndim != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    (b, _, k), (b2, k2, _) = input.array.shape, mat2.array.shape
+    if (b, k) != (b2, k2):
         raise RuntimeError(
-            f"batch1 and batch2 must have same number of batches, got {input.array.shape[0]} "
-            f"and {mat2.array.shape[0]}"
+            "Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{b}, {k}] but got: [{b2}, {k2}]."
         )
     return MatMul.apply(input, mat2)
 
 
 def dot(input, other):
-    if input.array.ndim != 1 or other.array.ndim != 1:
+    x, y = input.array, other.array
+    if x.ndim != 1 or y.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {x.ndim}D and {y.ndim}D tensors")
+    if x.dtype != y.dtype:
         raise RuntimeError(
-            f"1D tensors expected, but got {input.array.ndim}D and {other.array.ndim}D tensors"
+            "dot : expected both vectors to have same dtype, but found "
+            f"{_TORCH_NAMES[x.dtype.name]} and {_TORCH_NAMES[y.dtype.name]}"
         )
     return MatMul.apply(input, other)
+
+
+# PyTorch's scalar type names, as dot's message gives them.
+_TORCH_NAMES = {
+    "float16": "Half",
+    "float32": "Float",
+    "float64": "Double",
+    "int64": "Long",
+    "int32": "Int",
+    "int16": "Short",
+    "int8": "Char",
+    "uint8": "Byte",
+    "bool": "Bool",
+}
