@@ -10,6 +10,19 @@ from ..tensor import Tensor
 
 _PLAIN_SCALARS = (float, int, bool)
 
+# PyTorch's scalar type names, as its error messages give them.
+SCALAR_TYPE_NAMES = {
+    "float16": "Half",
+    "float32": "Float",
+    "float64": "Double",
+    "int64": "Long",
+    "int32": "Int",
+    "int16": "Short",
+    "int8": "Char",
+    "uint8": "Byte",
+    "bool": "Bool",
+}
+
 
 def scalar(x):
     """A Python number as itself; numpy scalars become Python numbers so they promote weakly."""

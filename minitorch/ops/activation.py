@@ -5,15 +5,17 @@ from __future__ import annotations
 from ..autograd.function import Function
 from ..backend import get_array_module
 from ..tensor import Tensor
-from ._util import normalize_dim
+from ._util import SCALAR_TYPE_NAMES, normalize_dim
 
 
 def _softmax_dim(a, dim):
     if dim is None:
         raise TypeError("softmax() missing required argument 'dim'")
     if a.array.dtype.kind != "f":
-        raise RuntimeError(f'"softmax" not implemented for \'{a.dtype.name}\'')
-    return normalize_dim(dim, a.array.ndim)
+        name = SCALAR_TYPE_NAMES[a.dtype.name]
+        raise NotImplementedError(f"\"softmax\" not implemented for '{name}'")
+    d = normalize_dim(dim, a.array.ndim)
+    return d if a.array.ndim else None  # a 0-d tensor is its own (only) slice
 
 
 class Softmax(Function):
@@ -24,8 +26,11 @@ class Softmax(Function):
         x = a.array
         ctx.dim = dim = _softmax_dim(a, dim)
         xp = get_array_module(x)
-        e = xp.exp(x - x.max(axis=dim, keepdims=True))  # shift by the max: no overflow
-        e /= e.sum(axis=dim, keepdims=True)
+        if x.size == 0:  # nothing to normalize (and max cannot reduce an empty dim)
+            e = x.copy()
+        else:
+            e = xp.exp(x - x.max(axis=dim, keepdims=True))  # shift by the max: no overflow
+            e /= e.sum(axis=dim, keepdims=True)
         out = Tensor._wrap(e)
         ctx.save_for_backward(out)
         return out
@@ -44,8 +49,11 @@ class LogSoftmax(Function):
         x = a.array
         ctx.dim = dim = _softmax_dim(a, dim)
         xp = get_array_module(x)
-        shifted = x - x.max(axis=dim, keepdims=True)
-        shifted -= xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
+        if x.size == 0:
+            shifted = x.copy()
+        else:
+            shifted = x - x.max(axis=dim, keepdims=True)
+            shifted -= xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
         out = Tensor._wrap(shifted)
         ctx.save_for_backward(out)
         return out

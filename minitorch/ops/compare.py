@@ -46,7 +46,7 @@ def logical_op(name, input, other):
     """``&``, ``|``, ``^`` (bitwise on integers, logical on bools) and logical_and/or."""
     x, y = operands(input, other)
     if name.startswith("bitwise") and getattr(x, "dtype", getattr(y, "dtype", None)).kind == "f":
-        raise RuntimeError(f'"{name}_cpu" not implemented for \'Float\'')
+        raise RuntimeError(f"\"{name}_cpu\" not implemented for 'Float'")
     return Tensor._wrap(getattr(get_array_module(x if hasattr(x, "dtype") else y), name)(x, y))
 
 
@@ -89,4 +89,6 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     x, y = operands(input, other)
-    return Tensor._wrap(get_array_module(x).isclose(x, y, rtol=rtol, atol=atol, equal_nan=equal_nan))
+    return Tensor._wrap(
+        get_array_module(x).isclose(x, y, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    )

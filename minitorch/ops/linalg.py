@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..autograd.function import Function
 from ..backend import get_array_module
 from ..tensor import Tensor
-from ._util import device_mismatch, metas, reduce_to, shapes_error
+from ._util import SCALAR_TYPE_NAMES, device_mismatch, metas, reduce_to, shapes_error
 
 # How PyTorch's messages name dtypes (its C++ type names).
 _C_NAMES = {
@@ -155,20 +155,6 @@ def dot(input, other):
     if x.dtype != y.dtype:
         raise RuntimeError(
             "dot : expected both vectors to have same dtype, but found "
-            f"{_TORCH_NAMES[x.dtype.name]} and {_TORCH_NAMES[y.dtype.name]}"
+            f"{SCALAR_TYPE_NAMES[x.dtype.name]} and {SCALAR_TYPE_NAMES[y.dtype.name]}"
         )
     return MatMul.apply(input, other)
-
-
-# PyTorch's scalar type names, as dot's message gives them.
-_TORCH_NAMES = {
-    "float16": "Half",
-    "float32": "Float",
-    "float64": "Double",
-    "int64": "Long",
-    "int32": "Int",
-    "int16": "Short",
-    "int8": "Char",
-    "uint8": "Byte",
-    "bool": "Bool",
-}
