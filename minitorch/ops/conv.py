@@ -86,9 +86,12 @@ def _windows(xp, x, kernel, stride, dilation, pads):
     hp, wp = h + pt + pb, w + pl + pr
     out_hw = ((hp - dh * (kh - 1) - 1) // sh + 1, (wp - dw * (kw - 1) - 1) // sw + 1)
     if (sh, sw) == (1, 1):
-        # the window starting on the last row's last position reaches (kw-1)*dw past the end
-        flat = xp.zeros((n, c, hp * wp + dw * (kw - 1)), dtype=x.dtype)
-        flat[:, :, : hp * wp].reshape(n, c, hp, wp)[:, :, pt : pt + h, pl : pl + w] = x
+        if kw == 1 and not (pt or pb or pl or pr) and x.flags.c_contiguous:
+            flat = x.reshape(n, c, h * w)  # nothing to pad: the input itself is the buffer
+        else:
+            # the window starting on the last row's last position reaches (kw-1)*dw past it
+            flat = xp.zeros((n, c, hp * wp + dw * (kw - 1)), dtype=x.dtype)
+            flat[:, :, : hp * wp].reshape(n, c, hp, wp)[:, :, pt : pt + h, pl : pl + w] = x
         s = flat.strides[2]
         view = xp.lib.stride_tricks.as_strided(
             flat,
@@ -112,6 +115,9 @@ def _im2col(xp, windows, groups):
     """
     n, c, kh, kw = windows.shape[:4]
     positions = math.prod(windows.shape[4:])
+    if windows.flags.c_contiguous:  # a 1x1 kernel at stride 1: the input already is im2col
+        yield slice(0, n), windows.reshape(n, groups, -1, positions)
+        return
     step = max(1, _CHUNK_BYTES // (c * kh * kw * positions * windows.itemsize))
     buf = xp.empty((min(step, n), *windows.shape[1:]), dtype=windows.dtype)
     for start in range(0, n, step):

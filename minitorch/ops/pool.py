@@ -104,18 +104,22 @@ class MaxPool2d(Function):
         xpad = _pad(xp, xa, pads, low)
         kk = kernel[0] * kernel[1]
         idx_type = xp.uint8 if kk <= 256 else xp.int32
+        track = ctx.needs_input_grad[0] or return_indices  # without them no argmax is needed
         out = arg = None
         for t, (rows, cols) in enumerate(_offsets(kernel, stride, dilation, out_hw)):
             v = xpad[:, :, rows, cols]
             if out is None:
-                out, arg = v.copy(), xp.zeros(v.shape, dtype=idx_type)
+                out = v.copy()
+                arg = xp.zeros(v.shape, dtype=idx_type) if track else None
                 continue
-            # Offsets come in increasing order, so a strictly larger value's offset t is larger
-            # than the current argmax: max() sets it, and ties keep the first maximum.
-            xp.maximum(arg, (v > out) * idx_type(t), out=arg)
+            if track:
+                # Offsets come in increasing order, so a strictly larger value's offset t is
+                # larger than the current argmax: max() sets it, ties keep the first maximum.
+                xp.maximum(arg, (v > out) * idx_type(t), out=arg)
             xp.maximum(out, v, out=out)
         ctx.geometry = (xa.shape, kernel, stride, pads, dilation, out_hw)
-        ctx.save_for_backward(Tensor._wrap(arg))
+        if ctx.needs_input_grad[0]:
+            ctx.save_for_backward(Tensor._wrap(arg))
         if not return_indices:
             return out
         indices = Tensor._wrap(_flat_indices(xp, arg, xa.shape, kernel, stride, pads, dilation))

@@ -208,3 +208,22 @@ def test_device_mismatch_raises(sim_cuda):
     x, w = minitorch.randn(1, 1, 3, 3), minitorch.randn(1, 1, 2, 2, device=sim_cuda)
     with pytest.raises(RuntimeError, match="same device"):
         conv2d(x, w)
+
+
+@pytest.mark.parametrize("chunk_bytes", [1, 3000])
+def test_im2col_in_several_chunks(chunk_bytes, monkeypatch, device):
+    """Batches larger than one im2col chunk (one sample per chunk, or a few) give the same."""
+    from minitorch.ops import conv as conv_ops
+
+    monkeypatch.setattr(conv_ops, "_CHUNK_BYTES", chunk_bytes)
+    x, w, w2, wt, b = randn(9, (5, 4, 6, 5), (6, 2, 3, 3), (6, 4, 2, 3), (4, 3, 3, 3), (6,))
+    check_torch(lambda lib, *t: _conv2d(lib, *t, padding=1, groups=2), x, w, b, device=device)
+    check_torch(lambda lib, *t: _conv2d(lib, *t, stride=2), x, w2, b, device=device)
+    check_torch(lambda lib, *t: _tconv2d(lib, *t, stride=2), x, wt, b[:3], device=device)
+
+
+@pytest.mark.parametrize("stride, padding", [(1, 0), (2, 0), (1, 1)])
+def test_pointwise_conv_uses_the_input_as_im2col(stride, padding, device):
+    x, w, b = randn(10, (3, 4, 5, 6), (7, 4, 1, 1), (7,))
+    kw = {"stride": stride, "padding": padding}
+    check_torch(lambda lib, *t: _conv2d(lib, *t, **kw), x, w, b, device=device)

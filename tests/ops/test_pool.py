@@ -146,3 +146,13 @@ ERRORS = [
 def test_errors_name_the_problem(call, message):
     with pytest.raises(RuntimeError, match=re.escape(message)):
         call(minitorch.randn(2, 3, 5, 5))
+
+
+def test_max_pool2d_without_grad_skips_the_argmax(device):
+    torch = pytest.importorskip("torch")
+    (x,) = randn(11, (2, 3, 6, 6))
+    with minitorch.no_grad():
+        out = max_pool2d(minitorch.tensor(x, device=device, requires_grad=True), 3, 2, 1)
+    expected = torch.nn.functional.max_pool2d(torch.tensor(x), 3, 2, 1)
+    np.testing.assert_array_equal(minitorch.backend.to_host(out.array), expected.numpy())
+    assert out.grad_fn is None
