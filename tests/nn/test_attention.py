@@ -122,3 +122,16 @@ def test_scaled_dot_product_attention_matches_torch(kwargs, device):
 def test_embed_dim_must_divide_into_heads():
     with pytest.raises(AssertionError, match="embed_dim must be divisible by num_heads"):
         nn.MultiheadAttention(10, 3)
+
+
+def test_gradcheck(device):
+    layer = nn.MultiheadAttention(4, 2, kdim=3, vdim=2).double().to(device)
+    rng = np.random.default_rng(6)
+    q, k, v = (
+        from_numpy(rng.standard_normal(shape), device, requires_grad=True)
+        for shape in ((2, 1, 4), (3, 1, 3), (3, 1, 2))
+    )
+    mask = from_numpy(np.array([[False, False, True]]), device)
+    assert minitorch.autograd.gradcheck(
+        lambda q, k, v: layer(q, k, v, key_padding_mask=mask)[0], (q, k, v)
+    )

@@ -116,3 +116,19 @@ def test_errors(call, error, message):
         error, match=message.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[")
     ):
         call(nn.RNN(4, 6))
+
+
+@pytest.mark.parametrize("name", ["RNN", "LSTM", "GRU"])
+def test_gradcheck(name, device):
+    """Finite differences through two layers, both directions, for input and initial state."""
+    layer = getattr(nn, name)(2, 3, num_layers=2, bidirectional=True).double().to(device)
+    rng = np.random.default_rng(5)
+    x = from_numpy(rng.standard_normal((3, 1, 2)), device, requires_grad=True)
+    h0 = from_numpy(rng.standard_normal((4, 1, 3)), device, requires_grad=True)
+
+    def run(x, h0):
+        hidden = (h0, h0 * 0.5) if name == "LSTM" else h0
+        out, _ = layer(x, hidden)
+        return out
+
+    assert minitorch.autograd.gradcheck(run, (x, h0))
