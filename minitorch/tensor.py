@@ -30,6 +30,7 @@ class Tensor:
         "_version_counter",  # [n]: bumped by in-place ops; shared with views
         "_grad_acc",  # weak ref to the leaf's AccumulateGrad node
         "_hooks",  # gradient hooks of a leaf
+        "_view_of",  # (parent, view node, root, root's grad_fn then) for views; else None
         "__weakref__",
     )
     # numpy scalars and arrays defer to Tensor's reflected operators, so ``np.float64(2) * t``
@@ -55,6 +56,7 @@ class Tensor:
         self._version_counter = [0]
         self._grad_acc = None
         self._hooks = None
+        self._view_of = None
 
     @classmethod
     def _wrap(cls, array, requires_grad=False):
@@ -72,6 +74,7 @@ class Tensor:
         t._version_counter = [0]
         t._grad_acc = None
         t._hooks = None
+        t._view_of = None
         return t
 
     def _xp(self):

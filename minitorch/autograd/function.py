@@ -12,6 +12,7 @@ from __future__ import annotations
 import traceback
 
 from ..backend import get_array_module
+from . import views
 from .grad_mode import state
 
 Tensor = None  # set by minitorch.tensor once the class exists (it needs this module first)
@@ -128,6 +129,8 @@ class Function:
             needs = []
             for a in args:
                 r = isinstance(a, Tensor) and a.requires_grad
+                if r and a._view_of is not None:
+                    views.check_fresh(a)
                 needs.append(r)
                 record = record or r
         if not record:
@@ -139,6 +142,7 @@ class Function:
             out = _as_output(out, args) if isinstance(out, Tensor) else Tensor._wrap(out)
             if ctx.is_view:
                 out._version_counter = args[0]._version_counter
+                out._view_of = views.link(args[0], ctx)
             return out
 
         ctx._recording = True
@@ -190,6 +194,7 @@ def _attach(ctx, t, output_nr, args) -> None:
     """Make ``t`` output ``output_nr`` of node ``ctx``."""
     if ctx.is_view:
         t._version_counter = args[0]._version_counter
+        t._view_of = views.link(args[0], ctx)
     if t.array.dtype.kind != "f" or any(t is n for n in ctx._non_differentiable):
         return
     t.requires_grad = True

@@ -6,6 +6,7 @@ Each works as a context manager and as a decorator, like PyTorch's.
 from __future__ import annotations
 
 import functools
+import inspect
 
 
 class _State:
@@ -22,10 +23,44 @@ def is_grad_enabled() -> bool:
     return state.grad_enabled
 
 
+def _decorate(make_context, fn):
+    """Run ``fn`` (or each step of a generator function) inside ``make_context()``."""
+    if inspect.isgeneratorfunction(fn):
+
+        @functools.wraps(fn)
+        def generator(*args, **kwargs):
+            gen, sent = fn(*args, **kwargs), None
+            while True:
+                with make_context():
+                    try:
+                        value = gen.send(sent)
+                    except StopIteration as stop:
+                        return stop.value
+                sent = yield value
+
+        return generator
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with make_context():
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
 class _GradSwitch:
-    """Base for the grad-mode context managers; also usable as a decorator."""
+    """Base for the grad-mode context managers; also usable as a decorator, with or without
+    parentheses (``@no_grad`` and ``@no_grad()``)."""
 
     mode = True
+
+    def __new__(cls, *args, **kwargs):
+        if len(args) == 1 and not kwargs and callable(args[0]):
+            return _decorate(cls, args[0])  # used as a bare decorator
+        return super().__new__(cls)
+
+    def __init__(self):
+        pass
 
     def __enter__(self):
         self._prev = state.grad_enabled
@@ -36,12 +71,7 @@ class _GradSwitch:
         return False
 
     def __call__(self, fn):
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            with self.__class__():
-                return fn(*args, **kwargs)
-
-        return wrapper
+        return _decorate(self.__class__, fn)
 
 
 class no_grad(_GradSwitch):
@@ -69,14 +99,7 @@ class set_grad_enabled(_GradSwitch):
 
     def __call__(self, fn):
         state.grad_enabled = self._prev
-        mode = self.mode
-
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            with set_grad_enabled(mode):
-                return fn(*args, **kwargs)
-
-        return wrapper
+        return _decorate(lambda: set_grad_enabled(self.mode), fn)
 
 
 class inference_mode(no_grad):

@@ -7,6 +7,7 @@ Backward then detects, through the version counter, a saved tensor that was over
 
 from __future__ import annotations
 
+from ..autograd import views
 from ..autograd.grad_mode import state
 from ..backend import device_of, to_device
 from ..random import rng
@@ -18,6 +19,8 @@ def check_inplace(t: Tensor) -> None:
         raise RuntimeError(
             "a leaf Variable that requires grad is being used in an in-place operation."
         )
+    if t._view_of is not None:
+        views.check_writable(t)
 
 
 def assign(t: Tensor, result: Tensor) -> None:
@@ -30,8 +33,7 @@ def assign(t: Tensor, result: Tensor) -> None:
         )
     if r.shape != arr.shape:
         raise RuntimeError(
-            f"output with shape {list(arr.shape)} doesn't match the broadcast shape "
-            f"{list(r.shape)}"
+            f"output with shape {list(arr.shape)} doesn't match the broadcast shape {list(r.shape)}"
         )
     if not arr.flags.writeable:
         raise RuntimeError(
@@ -47,6 +49,8 @@ def assign(t: Tensor, result: Tensor) -> None:
         t.requires_grad = True
         t.grad_fn = result.grad_fn
         t._output_nr = result._output_nr
+        if t._view_of is not None:
+            views.rebase(t, result)
 
 
 def _original(t: Tensor) -> Tensor:
@@ -114,5 +118,3 @@ def normal_(t: Tensor, mean, std, generator) -> Tensor:
 
 def bernoulli_(t: Tensor, p, generator) -> Tensor:
     return _random_fill(t, lambda shape: rng(generator).random(shape) < p)
-
-

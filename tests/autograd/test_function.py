@@ -281,30 +281,44 @@ def test_inplace_through_slice_on_saved_tensor_raises(device):
         c.backward()
 
 
-@pytest.mark.xfail(strict=True, reason="in-place on a view does not rebase the base's history")
-def test_inplace_on_view_then_backward_through_base(device, torch):
-    grads = []
+INPLACE_THROUGH_VIEWS = {
+    "slice": lambda b: b[1:].mul_(2),
+    "view": lambda b: b.view(2, 2).mul_(3),
+    "transpose then row": lambda b: b.view(2, 2).t()[0].mul_(5),
+    "slice of a slice": lambda b: b[1:][1:].add_(b[:2].sum()),
+    "relu_ on a view": lambda b: b.view(2, 2).relu_(),
+    "setitem on a view": lambda b: b.view(2, 2).__setitem__((0, 1), 7.0),
+}
+
+
+@pytest.mark.parametrize("write", INPLACE_THROUGH_VIEWS.values(), ids=INPLACE_THROUGH_VIEWS)
+def test_inplace_through_a_view_rebases_the_base(device, torch, write):
+    grads, values = [], []
     for lib, dev in ((minitorch, device), (torch, "cpu")):
-        x = lib.tensor([1.0, 2.0, 3.0, 4.0], device=dev, requires_grad=True)
-        b = x * 1
-        b[1:].mul_(2)
-        b.sum().backward()
+        x = lib.tensor([1.0, -2.0, 3.0, 4.0], device=dev, requires_grad=True)
+        b = x * lib.tensor([1.0, 2.0, 3.0, 4.0], device=dev)
+        write(b)
+        (b * b).sum().backward()
         grads.append(host(x.grad))
+        values.append(host(b.detach()))
+    np.testing.assert_allclose(*values)
     np.testing.assert_allclose(*grads)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a view created before an in-place op on its base keeps the base's old history",
-)
-def test_inplace_on_base_then_backward_through_view(device, torch):
+def test_inplace_through_a_view_of_a_leaf_raises(device):
+    x = leaf([1.0, 2.0], device)
+    with pytest.raises(RuntimeError, match="a view of a leaf Variable that requires grad"):
+        x[0:1].mul_(2)
+
+
+def test_view_taken_before_an_inplace_op_on_its_base_sees_the_new_history(device, torch):
     grads = []
     for lib, dev in ((minitorch, device), (torch, "cpu")):
         x = lib.tensor([1.0, 2.0, 3.0, 4.0], device=dev, requires_grad=True)
         b = x * 1
-        v = b.view(2, 2)
-        b.mul_(2)
-        v.sum().backward()
+        v = b.view(2, 2).t()[1:]
+        b.mul_(x)
+        (v * v).sum().backward()
         grads.append(host(x.grad))
     np.testing.assert_allclose(*grads)
 

@@ -139,7 +139,6 @@ def test_backward_inside_no_grad_still_computes_gradients(device):
     np.testing.assert_allclose(host(x.grad), [2.0, 2.0])
 
 
-@pytest.mark.xfail(strict=True, reason="PyTorch accepts the decorator without parentheses")
 def test_no_grad_as_bare_decorator(device):
     @minitorch.no_grad
     def double(t):
@@ -148,9 +147,6 @@ def test_no_grad_as_bare_decorator(device):
     assert not double(leaf(device)).requires_grad
 
 
-@pytest.mark.xfail(
-    strict=True, reason="PyTorch runs each step of a decorated generator in the mode"
-)
 def test_no_grad_decorates_generator_functions(device):
     x = leaf(device)
 
