@@ -168,7 +168,7 @@ class Tensor:
             raise RuntimeError(
                 f"a Tensor with {self.array.size} elements cannot be converted to Scalar"
             )
-        return self.array.item() if backend.is_cpu(self.array) else backend.to_host(self.array).item()
+        return backend.to_host(self.array).item()
 
     def tolist(self):
         return backend.to_host(self.array).tolist()

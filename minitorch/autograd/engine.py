@@ -46,7 +46,9 @@ def grad(
     inputs = (inputs,) if single else tuple(inputs)
     for i, t in enumerate(inputs):
         if not t.requires_grad:
-            raise RuntimeError(f"One of the differentiated Tensors (index {i}) does not require grad")
+            raise RuntimeError(
+                f"One of the differentiated Tensors (index {i}) does not require grad"
+            )
     if retain_graph is None:
         retain_graph = create_graph
     results = _execute(outputs, grads, retain_graph, create_graph, _capture_map(inputs))

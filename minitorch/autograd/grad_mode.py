@@ -1,4 +1,4 @@
-"""Switches for recording the tape: ``no_grad``, ``enable_grad``, ``set_grad_enabled``, anomaly mode.
+"""Switches for recording the tape: ``no_grad``, ``enable_grad``, ``set_grad_enabled``, anomaly.
 
 Each works as a context manager and as a decorator, like PyTorch's.
 """
