@@ -1,6 +1,6 @@
 """The documentation site builds with warnings as errors (a broken link or docstring fails).
 
-The notebooks are not executed here (CI runs them with ``pytest --nbmake docs/notebooks``).
+The notebooks are not executed here (``python -m pytest`` runs them through nbmake: see pyproject.toml).
 """
 
 import os
