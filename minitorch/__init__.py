@@ -71,7 +71,10 @@ from .ops.compare import (
     isinf,
     isnan,
     le,
+    logical_and,
     logical_not,
+    logical_or,
+    logical_xor,
     lt,
     ne,
 )

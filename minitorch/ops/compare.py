@@ -6,7 +6,7 @@ import numpy as np
 
 from ..backend import get_array_module
 from ..tensor import Tensor
-from ._util import operands
+from ._util import SCALAR_TYPE_NAMES, broadcast_error, operands
 
 _NUMBERS = (int, float, bool, np.number, np.bool_)
 
@@ -15,7 +15,10 @@ def _compare(name, a, b):
     if not isinstance(b, (Tensor, *_NUMBERS)) or not isinstance(a, (Tensor, *_NUMBERS)):
         return NotImplemented
     x, y = operands(a, b)
-    return Tensor._wrap(getattr(get_array_module(x if hasattr(x, "dtype") else y), name)(x, y))
+    try:
+        return Tensor._wrap(getattr(get_array_module(x if hasattr(x, "dtype") else y), name)(x, y))
+    except ValueError:
+        raise broadcast_error(x, y) from None
 
 
 def eq(input, other):
@@ -45,15 +48,35 @@ def ge(input, other):
 def logical_op(name, input, other):
     """``&``, ``|``, ``^`` (bitwise on integers, logical on bools) and logical_and/or."""
     x, y = operands(input, other)
-    if name.startswith("bitwise") and getattr(x, "dtype", getattr(y, "dtype", None)).kind == "f":
-        raise RuntimeError(f"\"{name}_cpu\" not implemented for 'Float'")
-    return Tensor._wrap(getattr(get_array_module(x if hasattr(x, "dtype") else y), name)(x, y))
+    dtype = getattr(x, "dtype", getattr(y, "dtype", None))
+    if name.startswith("bitwise") and dtype.kind == "f":
+        raise NotImplementedError(
+            f"\"{name}_cpu\" not implemented for '{SCALAR_TYPE_NAMES[dtype.name]}'"
+        )
+    try:
+        return Tensor._wrap(getattr(get_array_module(x if hasattr(x, "dtype") else y), name)(x, y))
+    except ValueError:
+        raise broadcast_error(x, y) from None
+
+
+def logical_and(input, other):
+    return logical_op("logical_and", input, other)
+
+
+def logical_or(input, other):
+    return logical_op("logical_or", input, other)
+
+
+def logical_xor(input, other):
+    return logical_op("logical_xor", input, other)
 
 
 def invert(input):
     x = input.array
     if x.dtype.kind == "f":
-        raise RuntimeError("~ (bitwise_not) is only supported for integer and boolean tensors")
+        raise TypeError(
+            "~ (operator.invert) is only implemented on integer and Boolean-type tensors"
+        )
     return Tensor._wrap(get_array_module(x).invert(x))
 
 
@@ -83,12 +106,18 @@ def equal(input, other) -> bool:
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
-    x, y = operands(input, other)
-    return bool(get_array_module(x).allclose(x, y, rtol=rtol, atol=atol, equal_nan=equal_nan))
+    """True when every element of ``input`` is close to ``other``'s (see ``isclose``)."""
+    return bool(isclose(input, other, rtol, atol, equal_nan).array.all())
 
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """|input - other| <= atol + rtol * |other|, elementwise (both of one dtype, as PyTorch)."""
+    if isinstance(other, Tensor) and input.array.dtype != other.array.dtype:
+        names = SCALAR_TYPE_NAMES[input.dtype.name], SCALAR_TYPE_NAMES[other.dtype.name]
+        raise RuntimeError(f"{names[0]} did not match {names[1]}")
     x, y = operands(input, other)
-    return Tensor._wrap(
-        get_array_module(x).isclose(x, y, rtol=rtol, atol=atol, equal_nan=equal_nan)
-    )
+    try:
+        close = get_array_module(x).isclose(x, y, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    except ValueError:
+        raise broadcast_error(x, y) from None
+    return Tensor._wrap(close)
