@@ -29,7 +29,8 @@ class BatchNorm(Function):
 
     Training: batch mean and biased variance normalize; running_mean/var (when given) move by
     ``momentum`` towards the batch mean and the unbiased variance. Eval: the running stats are
-    constants, so d/dx = grad * weight / sqrt(running_var + eps).
+    constants, so y = x * scale + shift per channel, d/dx = grad * scale with
+    scale = weight / sqrt(running_var + eps), and d/dweight = sum(grad * (x - mean)) / std.
     """
 
     @staticmethod
@@ -39,44 +40,56 @@ class BatchNorm(Function):
         n, c = xa.shape[:2]
         x3 = xa.reshape(n, c, -1)
         m = x3.shape[0] * x3.shape[2]
-        if training:
-            mean = x3.mean(axis=(0, 2))
-            xhat = x3 - _channel_view(mean, c)
-            var = xp.einsum("ncl,ncl->c", xhat, xhat) / m
-            if running_mean is not None:
-                rm, rv = running_mean.array, running_var.array
-                rm *= 1.0 - momentum
-                rm += momentum * mean.astype(rm.dtype, copy=False)
-                rv *= 1.0 - momentum
-                rv += (momentum * m / max(m - 1, 1)) * var.astype(rv.dtype, copy=False)
-        else:
-            mean, var = running_mean.array.astype(xa.dtype), running_var.array.astype(xa.dtype)
-            xhat = x3 - _channel_view(mean, c)
+        ctx.training, ctx.m = training, m
+        w = None if weight is None else weight.array
+        if not training:
+            mean = running_mean.array.astype(xa.dtype, copy=False)
+            invstd = 1.0 / xp.sqrt(running_var.array.astype(xa.dtype, copy=False) + eps)
+            scale = invstd if w is None else invstd * w
+            shift = -mean * scale if bias is None else bias.array - mean * scale
+            out = x3 * _channel_view(scale, c)
+            out += _channel_view(shift, c)
+            ctx.save_for_backward(x, Tensor._wrap(mean), Tensor._wrap(invstd), weight)
+            return out.reshape(xa.shape)
+        mean = x3.mean(axis=(0, 2))
+        xhat = x3 - _channel_view(mean, c)
+        var = xp.einsum("ncl,ncl->c", xhat, xhat) / m
+        if running_mean is not None:
+            rm, rv = running_mean.array, running_var.array
+            rm *= 1.0 - momentum
+            rm += momentum * mean.astype(rm.dtype, copy=False)
+            rv *= 1.0 - momentum
+            rv += (momentum * m / max(m - 1, 1)) * var.astype(rv.dtype, copy=False)
         invstd = 1.0 / xp.sqrt(var + eps)
         xhat *= _channel_view(invstd, c)
-        out = xhat * _channel_view(weight.array, c) if weight is not None else xhat.copy()
+        out = xhat * _channel_view(w, c) if w is not None else xhat.copy()
         if bias is not None:
             out += _channel_view(bias.array, c)
-        ctx.training, ctx.m = training, m
         ctx.save_for_backward(Tensor._wrap(xhat), Tensor._wrap(invstd), weight)
         return out.reshape(xa.shape)
 
     @staticmethod
     def backward(ctx, grad):
-        xhat, invstd, weight = ctx.saved_tensors
-        xhat, invstd = xhat.array, invstd.array
-        n, c = xhat.shape[:2]
-        g = grad.array.reshape(xhat.shape)
+        if ctx.training:
+            xhat, invstd, weight = ctx.saved_tensors
+            x3 = xhat.array
+        else:
+            x, mean, invstd, weight = ctx.saved_tensors
+            x3 = x.array.reshape(x.array.shape[0], x.array.shape[1], -1)
+        invstd = invstd.array
+        n, c = x3.shape[:2]
+        g = grad.array.reshape(x3.shape)
         xp = get_array_module(g)
         gb = g.sum(axis=(0, 2))
-        gw = xp.einsum("ncl,ncl->c", g, xhat)
+        gw = xp.einsum("ncl,ncl->c", g, x3)
         scale = invstd if weight is None else invstd * weight.array
         if ctx.training:
-            dx = xhat * _channel_view(gw / ctx.m, c)
+            dx = x3 * _channel_view(gw / ctx.m, c)
             xp.subtract(g, dx, out=dx)
             dx -= _channel_view(gb / ctx.m, c)
             dx *= _channel_view(scale, c)
         else:
+            gw = (gw - mean.array * gb) * invstd  # sum(grad * xhat) without forming xhat
             dx = g * _channel_view(scale, c)
         needs = ctx.needs_input_grad
         return (
