@@ -1,9 +1,12 @@
-"""Convolutions as one GEMM over im2col windows; backward: a GEMM and col2im.
+"""Convolutions as im2col + one GEMM per sample; backward: GEMMs, and col2im for strided ones.
 
-im2col reads the kernel windows through a strided view and makes the one contiguous copy the GEMM
-needs. col2im adds the input gradient back one kernel offset at a time with slice-adds (an order
-of magnitude faster than ``np.add.at``). conv1d runs as a conv2d of height 1. conv_transpose2d is
-conv2d's input gradient, and its backward is conv2d's forward and weight gradient.
+im2col reads the kernel windows through a strided view (no copy) and copies a few samples at a
+time into a reused buffer for the GEMM. The weight gradient is a GEMM of the output gradient
+with the same windows. The input gradient of a stride-1 conv is itself a conv (of the padded
+output gradient with the flipped kernel); for other strides it is col2im, which adds the
+windows back one kernel offset at a time with slice-adds (an order of magnitude faster than
+``np.add.at``). conv1d runs as a conv2d of height 1; conv_transpose2d is conv2d's input
+gradient, and its backward is conv2d's forward and weight gradient.
 
 Both backwards compute with arrays, so double backward through a convolution is not supported.
 """
