@@ -70,34 +70,53 @@ def _kind_name(dt) -> str:
 
 
 def fill_(t: Tensor, value) -> Tensor:
+    """Set every element to ``value`` (a number or a 0-d tensor, cast to ``t``'s dtype)."""
     check_inplace(t)
-    recording = state.grad_enabled and (
-        t.requires_grad or (isinstance(value, Tensor) and value.requires_grad)
-    )
-    if recording:
-        assign(t, t * 0 + value)
+    if isinstance(value, Tensor) and value.array.ndim != 0:
+        raise RuntimeError(
+            "fill_ only supports 0-dimension value tensor but got tensor with "
+            f"{value.array.ndim} dimensions."
+        )
+    if _recording(t, value):
+        assign(t, _overwrite(t, value))
         return t
-    t.array[...] = value.array if isinstance(value, Tensor) else value
+    t.array[...] = value.item() if isinstance(value, Tensor) else value
     t._version_counter[0] += 1
     return t
 
 
 def copy_(t: Tensor, src) -> Tensor:
     """Copy ``src`` (broadcast, cast and moved as needed) into ``t``; gradient flows to ``src``."""
-    from .convert import Clone
-
     check_inplace(t)
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'src' must be Tensor, not {type(src).__name__}")
     src = src.to(device=device_of(t.array), dtype=t.dtype)
     if src.array.shape != t.array.shape:
         src = src.expand(t.array.shape)
-    if state.grad_enabled and (src.requires_grad or t.requires_grad):
-        assign(t, Clone.apply(src))
+    if _recording(t, src):
+        assign(t, _overwrite(t, src))
         return t
     t.array[...] = src.array
     t._version_counter[0] += 1
     return t
+
+
+def _recording(t: Tensor, value) -> bool:
+    return state.grad_enabled and (
+        t.requires_grad or (isinstance(value, Tensor) and value.requires_grad)
+    )
+
+
+def _overwrite(t: Tensor, value):
+    """``value`` everywhere, recorded so that ``t``'s old values get a zero gradient."""
+    from .index import Where
+
+    everywhere = Tensor._wrap(t._xp().ones(t.array.shape, dtype=bool))
+    if not isinstance(value, Tensor):
+        value = t.array.dtype.type(value).item()
+    elif value.array.dtype != t.array.dtype:
+        value = value.to(t.dtype)
+    return Where.apply(everywhere, value, t)
 
 
 def _random_fill(t: Tensor, draw) -> Tensor:
