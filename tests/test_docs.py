@@ -1,6 +1,7 @@
 """The documentation site builds with warnings as errors (a broken link or docstring fails).
 
-The notebooks are not executed here (``python -m pytest`` runs them through nbmake: see pyproject.toml).
+The notebooks are not executed here (``python -m pytest`` runs them through nbmake: see
+pyproject.toml).
 """
 
 import os

@@ -2,8 +2,8 @@
 
 Protocol: the main process puts ``(epoch, task, indices)`` on a worker's own index queue and the
 worker answers ``(epoch, task, pickled batch)`` on the shared result queue, where the batch may
-be an ``ExceptionWrapper`` or, for an exhausted iterable dataset, ``IterableStop``. ``None`` on the index
-queue, or the shared ``done_event``, tells the worker to exit.
+be an ``ExceptionWrapper`` or, for an exhausted iterable dataset, ``IterableStop``. ``None`` on
+the index queue, or the shared ``done_event``, tells the worker to exit.
 """
 
 from __future__ import annotations

@@ -145,7 +145,8 @@ def test_worker_exception_reaches_main_with_traceback():
 
 
 def test_worker_key_error_keeps_its_message_readable():
-    message = failure(DataLoader(Failing(KeyError("missing")), batch_size=2, num_workers=1), KeyError)
+    loader = DataLoader(Failing(KeyError("missing")), batch_size=2, num_workers=1)
+    message = failure(loader, KeyError)
     assert "\n" in message and "KeyError: 'missing'" in message
 
 

@@ -26,7 +26,8 @@ def test_reraise_keeps_type_and_traceback():
     with pytest.raises(ValueError) as info:
         wrap(ValueError("bad")).reraise()
     message = str(info.value)
-    assert message.startswith("Caught ValueError in DataLoader worker process 3.\nOriginal Traceback")
+    expected = "Caught ValueError in DataLoader worker process 3.\nOriginal Traceback"
+    assert message.startswith(expected)
     assert "raise error" in message and message.rstrip().endswith("ValueError: bad")
 
 
