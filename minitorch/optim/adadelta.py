@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from ..backend import get_array_module
 from ..tensor import Tensor
-from .optimizer import Optimizer, advance, grad_for_update, new_step, zeros_state
+from .optimizer import (
+    Optimizer,
+    advance,
+    check_non_negative,
+    grad_for_update,
+    new_step,
+    zeros_state,
+)
 
 
 class Adadelta(Optimizer):
@@ -24,14 +31,10 @@ class Adadelta(Optimizer):
         maximize: bool = False,
         differentiable: bool = False,
     ) -> None:
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
+        check_non_negative(lr=lr)
         if not 0.0 <= rho <= 1.0:
             raise ValueError(f"Invalid rho value: {rho}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        check_non_negative(eps=eps, weight_decay=weight_decay)
         defaults = dict(
             lr=lr,
             rho=rho,

@@ -6,7 +6,14 @@ import math
 
 from ..backend import get_array_module
 from ..tensor import Tensor
-from .optimizer import Optimizer, advance, grad_for_update, new_step, zeros_state
+from .optimizer import (
+    Optimizer,
+    advance,
+    check_non_negative,
+    grad_for_update,
+    new_step,
+    zeros_state,
+)
 
 
 class Adam(Optimizer):
@@ -93,13 +100,9 @@ class Adam(Optimizer):
 
 def check_adam_args(lr, betas, eps, weight_decay) -> None:
     """PyTorch's checks of the Adam family's options."""
-    if not 0.0 <= lr:
-        raise ValueError(f"Invalid learning rate: {lr}")
-    if not 0.0 <= eps:
-        raise ValueError(f"Invalid epsilon value: {eps}")
+    check_non_negative(lr=lr, eps=eps)
     if not 0.0 <= betas[0] < 1.0:
         raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
     if not 0.0 <= betas[1] < 1.0:
         raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-    if not 0.0 <= weight_decay:
-        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+    check_non_negative(weight_decay=weight_decay)

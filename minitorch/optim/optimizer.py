@@ -204,6 +204,16 @@ class Optimizer:
         self.param_groups = groups
 
 
+_OPTION_LABELS = {"lr": "learning rate", "eps": "epsilon value"}
+
+
+def check_non_negative(**options) -> None:
+    """PyTorch's ``ValueError`` for an option below zero (or nan), checked in the order given."""
+    for name, value in options.items():
+        if not 0.0 <= value:
+            raise ValueError(f"Invalid {_OPTION_LABELS.get(name, name + ' value')}: {value}")
+
+
 def grad_for_update(p: Tensor, maximize: bool, weight_decay: float):
     """The gradient array an update uses: negated to maximize, plus ``weight_decay * p`` (L2).
 
