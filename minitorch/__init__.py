@@ -59,7 +59,20 @@ from .dtypes import (
     uint8,
 )
 from .ops.activation import log_softmax, softmax
-from .ops.arith import add, div, floor_divide, maximum, minimum, mul, neg, pow, remainder, sub
+from .ops.arith import (
+    add,
+    div,
+    floor_divide,
+    lerp,
+    maximum,
+    minimum,
+    mul,
+    neg,
+    pow,
+    reciprocal,
+    remainder,
+    sub,
+)
 from .ops.compare import (
     allclose,
     eq,
@@ -78,8 +91,21 @@ from .ops.compare import (
     lt,
     ne,
 )
-from .ops.index import gather, index_select, masked_fill, nonzero, where
-from .ops.linalg import bmm, dot, matmul, mm
+from .ops.index import (
+    argsort,
+    gather,
+    index_select,
+    masked_fill,
+    nonzero,
+    scatter,
+    scatter_add,
+    sort,
+    topk,
+    tril,
+    triu,
+    where,
+)
+from .ops.linalg import bmm, dot, matmul, mm, outer
 from .ops.reduce import (
     all,
     amax,
@@ -99,10 +125,12 @@ from .ops.reduce import (
     var,
 )
 from .ops.shape import (
+    broadcast_to,
     cat,
     chunk,
     flatten,
     flip,
+    movedim,
     narrow,
     permute,
     reshape,
@@ -118,12 +146,16 @@ from .ops.unary import (
     abs,
     ceil,
     clamp,
+    clamp_max,
+    clamp_min,
     cos,
     exp,
     expm1,
     floor,
     log,
     log1p,
+    log2,
+    log10,
     relu,
     round,
     sigmoid,
@@ -150,6 +182,7 @@ concat = concatenate = cat
 subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
 absolute = abs
 swapaxes = swapdims = transpose
+moveaxis = movedim
 
 
 def is_tensor(obj) -> bool:

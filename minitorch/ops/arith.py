@@ -329,4 +329,13 @@ def minimum(input, other):
     return Minimum.apply(input, other)
 
 
+def reciprocal(input):
+    return Div.apply(1.0, input)
+
+
+def lerp(input, end, weight):
+    """input + weight * (end - input)."""
+    return input + (end - input) * weight
+
+
 from . import index  # noqa: E402  (index needs the ops above)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import namedtuple
+
 from ..autograd.function import Function
 from ..autograd.grad_mode import state
 from ..backend import device_of, get_array_module, to_device
@@ -312,3 +314,146 @@ def nonzero(input, as_tuple=False):
     if as_tuple:
         return tuple(Tensor._wrap(i) for i in idx)
     return Tensor._wrap(get_array_module(x).stack(idx, axis=1).astype("int64"))
+
+
+class Triangle(Function):
+    """The lower (tril) or upper (triu) triangle of the last two dims, zeros elsewhere.
+
+    ``diagonal`` shifts the border (0 keeps the main diagonal); d/da keeps the same triangle.
+    """
+
+    @staticmethod
+    def forward(ctx, a, diagonal, upper):
+        x = a.array
+        xp = get_array_module(x)
+        n, m = x.shape[-2:]
+        lower = xp.tri(n, m, diagonal - 1 if upper else diagonal, dtype=bool)
+        ctx.diagonal, ctx.upper = diagonal, upper
+        return xp.where(~lower if upper else lower, x, xp.zeros((), dtype=x.dtype))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Triangle.apply(grad, ctx.diagonal, ctx.upper), None, None
+
+
+def tril(input, diagonal=0):
+    _check_matrix("tril", input)
+    return Triangle.apply(input, diagonal, False)
+
+
+def triu(input, diagonal=0):
+    _check_matrix("triu", input)
+    return Triangle.apply(input, diagonal, True)
+
+
+def _check_matrix(name, input):
+    if input.array.ndim < 2:
+        raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
+
+
+sort_result = namedtuple("sort", ["values", "indices"])
+topk_result = namedtuple("topk", ["values", "indices"])
+
+
+def _argsort(x, dim, descending):
+    """Indices that sort ``x`` along ``dim``; ties keep their order (a stable sort)."""
+    xp = get_array_module(x)
+    if descending:
+        x = -(x if x.dtype.kind in "fi" else x.astype("int64"))
+    return xp.argsort(x, axis=dim, kind="stable").astype("int64", copy=False)
+
+
+def argsort(input, dim=-1, descending=False, stable=False):
+    x = input.array
+    if x.ndim == 0:
+        return Tensor._wrap(get_array_module(x).zeros((), dtype="int64"))
+    return Tensor._wrap(_argsort(x, normalize_dim(dim, x.ndim), descending))
+
+
+def sort(input, dim=-1, descending=False, stable=False):
+    """(values, indices) sorted along ``dim``; values are a gather, so gradients flow back."""
+    x = input.array
+    if x.ndim == 0:
+        return sort_result(input.clone(), argsort(input))
+    d = normalize_dim(dim, x.ndim)
+    indices = Tensor._wrap(_argsort(x, d, descending))
+    return sort_result(Gather.apply(input, d, indices), indices)
+
+
+def topk(input, k, dim=-1, largest=True, sorted=True):
+    """The ``k`` largest (or smallest) values along ``dim`` and their indices, largest first."""
+    x = input.array
+    d = normalize_dim(dim, x.ndim)
+    size = x.shape[d] if x.ndim else 1
+    if not 0 <= k <= size:
+        raise RuntimeError("selected index k out of range")
+    if x.ndim == 0:
+        return topk_result(input.clone(), argsort(input))
+    order = _argsort(x, d, largest)
+    indices = Tensor._wrap(order[(slice(None),) * d + (slice(0, k),)])
+    return topk_result(Gather.apply(input, d, indices), indices)
+
+
+class Scatter(Function):
+    """``a`` with ``src`` (a tensor or a number) written at ``index`` along ``dim``.
+
+    d/da = the gradient with the written places zeroed; d/dsrc = the gradient gathered at index.
+    """
+
+    @staticmethod
+    def forward(ctx, a, dim, index, src):
+        x, idx = a.array, index.array
+        out = x.copy()
+        grids = list(get_array_module(x).indices(idx.shape, sparse=True))
+        grids[dim] = idx
+        out[tuple(grids)] = src.array[_leading(idx.shape)] if isinstance(src, Tensor) else src
+        ctx.dim, ctx.index, ctx.src_meta = dim, index, meta(src)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        ga, _, _, gs = ctx.needs_input_grad
+        grad_a = Scatter.apply(grad, ctx.dim, ctx.index, 0.0) if ga else None
+        grad_src = None
+        if gs:
+            grad_src = Gather.apply(grad, ctx.dim, ctx.index)
+            shape = ctx.src_meta[0]
+            if grad_src.array.shape != shape:  # src is larger than index: zeros beyond it
+                zeros = Tensor._wrap(get_array_module(grad.array).zeros(shape, grad.array.dtype))
+                grad_src = IndexPut.apply(zeros, _leading(grad_src.array.shape), grad_src)
+        return grad_a, None, None, grad_src
+
+
+def _leading(shape):
+    """The key selecting the leading ``shape`` block of a larger array."""
+    return tuple(slice(0, n) for n in shape)
+
+
+def _check_scatter(name, input, dim, index, src):
+    shape, ishape = input.array.shape, index.array.shape
+    d = normalize_dim(dim, len(shape))
+    if index.array.dtype.kind not in "iu":
+        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+    if len(ishape) != len(shape):
+        raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
+    if isinstance(src, Tensor) and any(n > m for n, m in zip(ishape, src.array.shape)):
+        raise RuntimeError(
+            f"Expected index {list(ishape)} to be no larger than src {list(src.array.shape)}"
+        )
+    return d
+
+
+def scatter(input, dim, index, src=None, *, value=None):
+    """A copy of ``input`` with ``src`` (or ``value``) written at ``index`` along ``dim``."""
+    src = value if src is None else src
+    d = _check_scatter("scatter", input, dim, index, src)
+    if isinstance(src, Tensor) and src.array.dtype != input.array.dtype:
+        src = src.to(input.dtype)
+    return Scatter.apply(input, d, index, src)
+
+
+def scatter_add(input, dim, index, src):
+    """A copy of ``input`` with ``src`` added at ``index`` along ``dim`` (repeats add up)."""
+    d = _check_scatter("scatter_add", input, dim, index, src)
+    src = src[_leading(index.array.shape)]
+    return input + ScatterAdd.apply(src, input.array.shape, d, index)

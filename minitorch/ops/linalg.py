@@ -158,3 +158,12 @@ def dot(input, other):
             f"{SCALAR_TYPE_NAMES[x.dtype.name]} and {SCALAR_TYPE_NAMES[y.dtype.name]}"
         )
     return MatMul.apply(input, other)
+
+
+def outer(input, vec2):
+    """The outer product of two vectors: ``input[:, None] * vec2[None, :]``."""
+    if input.array.ndim != 1 or vec2.array.ndim != 1:
+        raise RuntimeError(
+            f"outer: expected 1D tensors, but got {input.array.ndim}D and {vec2.array.ndim}D"
+        )
+    return input.unsqueeze(1) * vec2

@@ -412,3 +412,27 @@ def stack(tensors, dim=0):
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
     return Stack.apply(normalize_dim(dim, tensors[0].array.ndim + 1), *tensors)
+
+
+def broadcast_to(input, shape):
+    return expand(input, shape)
+
+
+def movedim(input, source, destination):
+    """Move dims ``source`` to positions ``destination`` (ints or sequences), keeping the rest."""
+    ndim = input.array.ndim
+    src = [normalize_dim(d, ndim) for d in ((source,) if isinstance(source, int) else source)]
+    dst = [
+        normalize_dim(d, ndim)
+        for d in ((destination,) if isinstance(destination, int) else destination)
+    ]
+    if len(src) != len(dst):
+        raise RuntimeError(
+            "movedim: Invalid source or destination dims: source "
+            f"({list(src)} dims) should contain the same number of dims as destination "
+            f"({list(dst)} dims)"
+        )
+    order = [d for d in range(ndim) if d not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    return Permute.apply(input, tuple(order))

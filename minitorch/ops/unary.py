@@ -349,3 +349,19 @@ def relu(input):
 
 def abs(input):
     return Abs.apply(input)
+
+
+def log2(input):
+    return Log.apply(input) / 0.6931471805599453  # ln 2
+
+
+def log10(input):
+    return Log.apply(input) / 2.302585092994046  # ln 10
+
+
+def clamp_min(input, min):
+    return Clamp.apply(input, min, None)
+
+
+def clamp_max(input, max):
+    return Clamp.apply(input, None, max)

@@ -284,3 +284,15 @@ def test_operators_with_python_scalars_on_either_side(device, op, dtype, seed):
     a = _away_from_zero(a)[0]
     fn = OPERATORS[op]
     check_torch(lambda lib, x: fn(x, 1.5) + fn(2, x), a, device=device)
+
+
+def test_reciprocal_and_lerp(device):
+    a, b = np.array([0.5, 2.0, -4.0]), np.array([1.0, -1.0, 3.0])
+    check_op(
+        lambda lib, x, y: lib.reciprocal(x) + lib.lerp(x, y, 0.25),
+        a,
+        b,
+        device=device,
+        dtype=np.float32,
+    )
+    check_op(lambda lib, x, y: lib.lerp(x, y, y), a, b, device=device, dtype=np.float32)

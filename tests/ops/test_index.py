@@ -17,6 +17,7 @@ from .helpers import (
     op_settings,
     randn,
     seeds,
+    shapes,
 )
 
 
@@ -319,3 +320,89 @@ def test_second_derivative_through_indexing(device):
     a = np.array([[0.5, -1.0], [2.0, 1.5]])
     check_grad(lambda lib, x: x[[1, 1, 0]] ** 3, a, device=device)
     check_grad(lambda lib, x: x[x > 0] ** 2, a, device=device)
+
+
+@pytest.mark.parametrize("diagonal", [-1, 0, 2])
+@op_settings
+@given(seed=seeds, dtype=float_dtypes)
+def test_tril_triu(device, diagonal, seed, dtype):
+    (a,) = randn(seed, (2, 3, 4))
+    check_op(
+        lambda lib, x: lib.tril(x, diagonal) + lib.triu(x, diagonal), a, device=device, dtype=dtype
+    )
+    check_op(lambda lib, x: lib.triu(x[0], diagonal=diagonal), a, device=device, dtype=dtype)
+
+
+SORTS = {
+    "sort": lambda lib, x: lib.sort(x),
+    "sort_dim0_descending": lambda lib, x: lib.sort(x, dim=0, descending=True),
+    "argsort": lambda lib, x: lib.argsort(x, dim=1) if x.ndim > 1 else lib.argsort(x),
+    "argsort_descending": lambda lib, x: lib.argsort(x, descending=True),
+    "topk": lambda lib, x: lib.topk(x, 2) if x.shape[-1] >= 2 else lib.topk(x, 1),
+    "topk_smallest_dim0": lambda lib, x: lib.topk(x, 1, dim=0, largest=False),
+}
+
+
+@pytest.mark.parametrize("name", SORTS)
+@op_settings
+@given(shape=shapes.filter(lambda s: len(s) >= 1), seed=seeds, dtype=float_dtypes)
+def test_sorting(device, name, shape, seed, dtype):
+    (a,) = randn(seed, shape)
+    check_op(SORTS[name], a, device=device, dtype=dtype)
+
+
+def test_sort_ties_and_integers(device):
+    a = np.array([2, 1, 2, 1, 3])
+    for fn in (SORTS["sort"], lambda lib, x: lib.sort(x, stable=True, descending=True)):
+        check_torch(fn, a, device=device)
+    out = minitorch.sort(minitorch.tensor([3.0, 1.0], device=device))
+    assert out.values.tolist() == [1.0, 3.0] and out.indices.tolist() == [1, 0]
+
+
+def test_topk_k_out_of_range(device):
+    with pytest.raises(RuntimeError, match="selected index k out of range"):
+        minitorch.topk(minitorch.ones(3, device=device), 4)
+
+
+@pytest.mark.parametrize("dim", [0, 1, -1])
+@op_settings
+@given(seed=seeds, dtype=float_dtypes)
+def test_scatter(device, dim, seed, dtype):
+    rng = np.random.default_rng(seed)
+    a, big_src = randn(seed, (3, 4), (3, 4))
+    # an index of shape (2, 3) with distinct targets along dim (repeats make scatter ambiguous)
+    if dim == 0:
+        idx = np.stack([rng.permutation(3)[:2] for _ in range(3)], axis=1)
+    else:
+        idx = np.stack([rng.permutation(4)[:3] for _ in range(2)], axis=0)
+    src = big_src[: idx.shape[0], : idx.shape[1]].copy()
+
+    def fn(lib, x, s):
+        i = lib.tensor(idx, device=x.device)
+        return lib.scatter(x, dim, i, s) + lib.scatter(x, dim, i, value=2.5)
+
+    check_op(fn, a, src, device=device, dtype=dtype)
+    check_op(
+        lambda lib, x, s: lib.scatter_add(x, dim, lib.tensor(idx, device=x.device), s),
+        a,
+        src,
+        device=device,
+        dtype=dtype,
+    )
+    # src larger than index: PyTorch's backward refuses it, so only values are compared
+    check_torch(fn, a, big_src, device=device, grad=False)
+    check_grad(fn, a, big_src, device=device, second=False)
+
+
+def test_scatter_add_accumulates_repeats(device):
+    def fn(lib, x, s):
+        return lib.scatter_add(x, 1, lib.tensor([[1, 1, 1], [0, 2, 0]], device=x.device), s)
+
+    check_torch(fn, np.zeros((2, 4)), np.arange(6.0).reshape(2, 3), device=device)
+
+
+def test_one_hot_with_scatter(device):
+    labels = minitorch.tensor([[2], [0]], device=device)
+    out = minitorch.scatter(minitorch.zeros(2, 3, device=device), 1, labels, value=1.0)
+    assert out.tolist() == [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
+    assert_on(device, out)

@@ -126,3 +126,10 @@ def test_mixed_devices(sim_cuda):
 def test_matmul_with_a_number_raises_type_error(device):
     with pytest.raises(TypeError):
         minitorch.ones(2, device=device) @ 2.0
+
+
+@op_settings
+@given(seed=seeds, dtype=float_dtypes)
+def test_outer(device, seed, dtype):
+    u, v = randn(seed, (3,), (2,))
+    check_op(lambda lib, x, y: lib.outer(x, y), u, v, device=device, dtype=dtype)

@@ -223,3 +223,20 @@ def test_outputs_stay_on_device(device):
     outs = [x.view(3, 2), x.t(), x.expand(4, 2, 3), *x.split(1), minitorch.cat([x, x]), x.flip(0)]
     sum(o.sum() for o in outs).backward()
     assert_on(device, *outs, x.grad)
+
+
+@pytest.mark.parametrize(
+    "source, destination", [(0, 2), (-1, 0), ((0, 1), (2, 0)), ([2], [1]), ((0, 1, 2), (1, 2, 0))]
+)
+def test_movedim(device, source, destination):
+    (a,) = randn(0, (2, 3, 4))
+    check_op(lambda lib, x: lib.movedim(x, source, destination), a, device=device, dtype=np.float32)
+    check_op(
+        lambda lib, x: lib.moveaxis(x, source, destination), a, device=device, dtype=np.float32
+    )
+
+
+def test_broadcast_to_function(device):
+    check_op(
+        lambda lib, x: lib.broadcast_to(x, (2, 3)), np.ones(3), device=device, dtype=np.float32
+    )

@@ -162,3 +162,12 @@ def test_float32_stays_float32(device):
     total.backward()
     assert x.grad.dtype == minitorch.float32
     assert_on(device, x.grad)
+
+
+def test_top_level_aliases(device):
+    a = np.array([0.5, 1.5, 3.0])
+    for fn in (
+        lambda lib, x: lib.log2(x) + lib.log10(x),
+        lambda lib, x: lib.clamp_min(x, 1.0) + lib.clamp_max(x, 1.0),
+    ):
+        check_op(fn, a, device=device, dtype=np.float32)
