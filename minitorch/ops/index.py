@@ -1,4 +1,4 @@
-"""Indexing: ``t[key]``, ``t[key] = v``, ``where``, ``gather``, all differentiable."""
+"""Selecting elements: ``t[key]``, ``t[key] = v``, ``where``, gather/scatter, sort, tril/triu."""
 
 from __future__ import annotations
 
