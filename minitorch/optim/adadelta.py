@@ -10,6 +10,7 @@ from .optimizer import (
     check_non_negative,
     grad_for_update,
     new_step,
+    square_avg_,
     zeros_state,
 )
 
@@ -60,19 +61,13 @@ class Adadelta(Optimizer):
         xp = get_array_module(w)
 
         tmp, delta = xp.empty_like(w), xp.empty_like(w)  # the two temporaries
-        xp.multiply(g, g, out=tmp)
-        tmp *= 1.0 - rho
-        v *= rho
-        v += tmp
+        square_avg_(v, g, rho, tmp)
         xp.add(v, eps, out=tmp)
         xp.sqrt(tmp, out=tmp)  # std
         xp.add(u, eps, out=delta)
         xp.sqrt(delta, out=delta)
         delta /= tmp
         delta *= g
-        xp.multiply(delta, delta, out=tmp)
-        tmp *= 1.0 - rho
-        u *= rho
-        u += tmp
+        square_avg_(u, delta, rho, tmp)
         delta *= -lr
         w += delta

@@ -11,7 +11,9 @@ from .optimizer import (
     advance,
     check_non_negative,
     grad_for_update,
+    lerp_,
     new_step,
+    square_avg_,
     zeros_state,
 )
 
@@ -76,14 +78,9 @@ class Adam(Optimizer):
         g = grad_for_update(p, group["maximize"], 0.0 if decoupled else wd)
         m, v = state["exp_avg"].array, state["exp_avg_sq"].array
 
-        tmp = xp.empty_like(w)  # the one temporary: m += (1 - beta1) * (g - m)
-        xp.subtract(g, m, out=tmp)
-        tmp *= 1.0 - beta1
-        m += tmp
-        xp.multiply(g, g, out=tmp)
-        tmp *= 1.0 - beta2
-        v *= beta2
-        v += tmp
+        tmp = xp.empty_like(w)  # the one temporary
+        lerp_(m, g, 1.0 - beta1, tmp)
+        square_avg_(v, g, beta2, tmp)
         if group["amsgrad"]:
             vmax = state["max_exp_avg_sq"].array
             xp.maximum(vmax, v, out=vmax)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..backend import get_array_module
 from ..tensor import Tensor
 from .adam import check_adam_args
-from .optimizer import Optimizer, advance, grad_for_update, new_step, zeros_state
+from .optimizer import Optimizer, advance, grad_for_update, lerp_, new_step, zeros_state
 
 
 class Adamax(Optimizer):
@@ -52,9 +52,7 @@ class Adamax(Optimizer):
         xp = get_array_module(w)
 
         tmp = xp.empty_like(w)  # the one temporary
-        xp.subtract(g, m, out=tmp)
-        tmp *= 1.0 - beta1
-        m += tmp
+        lerp_(m, g, 1.0 - beta1, tmp)
         u *= beta2
         xp.abs(g, out=tmp)
         tmp += eps

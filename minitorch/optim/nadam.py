@@ -7,7 +7,15 @@ import numpy as np
 from ..backend import get_array_module
 from ..tensor import Tensor
 from .adam import check_adam_args
-from .optimizer import Optimizer, advance, grad_for_update, new_step, zeros_state
+from .optimizer import (
+    Optimizer,
+    advance,
+    grad_for_update,
+    lerp_,
+    new_step,
+    square_avg_,
+    zeros_state,
+)
 
 
 class NAdam(Optimizer):
@@ -74,13 +82,8 @@ class NAdam(Optimizer):
         mu_prod = float(mu_product)
 
         tmp, denom = xp.empty_like(w), xp.empty_like(w)  # the two temporaries
-        xp.subtract(g, m, out=tmp)
-        tmp *= 1.0 - beta1
-        m += tmp
-        xp.multiply(g, g, out=tmp)
-        tmp *= 1.0 - beta2
-        v *= beta2
-        v += tmp
+        lerp_(m, g, 1.0 - beta1, tmp)
+        square_avg_(v, g, beta2, tmp)
         xp.divide(v, 1.0 - beta2**t, out=denom)
         xp.sqrt(denom, out=denom)
         denom += eps

@@ -246,6 +246,21 @@ def zeros_state(p: Tensor) -> Tensor:
     return Tensor._wrap(get_array_module(p.array).zeros_like(p.array))
 
 
+def lerp_(avg, x, weight: float, tmp) -> None:
+    """``avg += weight * (x - avg)`` in place (a running mean of ``x``); ``tmp`` is scratch."""
+    get_array_module(avg).subtract(x, avg, out=tmp)
+    tmp *= weight
+    avg += tmp
+
+
+def square_avg_(avg, x, decay: float, tmp) -> None:
+    """``avg = decay * avg + (1 - decay) * x**2`` in place; ``tmp`` is scratch."""
+    get_array_module(avg).multiply(x, x, out=tmp)
+    tmp *= 1.0 - decay
+    avg *= decay
+    avg += tmp
+
+
 def _copy_to(p: Tensor, key, value):
     """A copy of a loaded state value: ``step`` stays on the host, other tensors go to ``p``'s
     device, floating ones in ``p``'s dtype (PyTorch's rule)."""

@@ -7,7 +7,15 @@ import math
 from ..backend import get_array_module
 from ..tensor import Tensor
 from .adam import check_adam_args
-from .optimizer import Optimizer, advance, grad_for_update, new_step, zeros_state
+from .optimizer import (
+    Optimizer,
+    advance,
+    grad_for_update,
+    lerp_,
+    new_step,
+    square_avg_,
+    zeros_state,
+)
 
 
 class RAdam(Optimizer):
@@ -62,13 +70,8 @@ class RAdam(Optimizer):
         m, v = state["exp_avg"].array, state["exp_avg_sq"].array
 
         tmp = xp.empty_like(w)  # the one temporary
-        xp.subtract(g, m, out=tmp)
-        tmp *= 1.0 - beta1
-        m += tmp
-        xp.multiply(g, g, out=tmp)
-        tmp *= 1.0 - beta2
-        v *= beta2
-        v += tmp
+        lerp_(m, g, 1.0 - beta1, tmp)
+        square_avg_(v, g, beta2, tmp)
 
         bias_correction1 = 1.0 - beta1**t
         bias_correction2 = 1.0 - beta2**t

@@ -9,7 +9,9 @@ from .optimizer import (
     advance,
     check_non_negative,
     grad_for_update,
+    lerp_,
     new_step,
+    square_avg_,
     zeros_state,
 )
 
@@ -70,15 +72,10 @@ class RMSprop(Optimizer):
         xp = get_array_module(w)
 
         tmp = xp.empty_like(w)  # the one temporary
-        xp.multiply(g, g, out=tmp)
-        tmp *= 1.0 - alpha
-        v *= alpha
-        v += tmp
+        square_avg_(v, g, alpha, tmp)
         if group["centered"]:
             ga = state["grad_avg"].array
-            xp.subtract(g, ga, out=tmp)
-            tmp *= 1.0 - alpha
-            ga += tmp
+            lerp_(ga, g, 1.0 - alpha, tmp)
             xp.multiply(ga, ga, out=tmp)
             xp.subtract(v, tmp, out=tmp)
             xp.sqrt(tmp, out=tmp)
