@@ -79,11 +79,11 @@ def fit(model, train_loader, test_loader, args, device, name: str) -> dict:
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
     loss_fn = torch.nn.CrossEntropyLoss()
     history = {"loss": [], "accuracy": [], "epoch_s": [], "load_s": [], "compute_s": []}
-    step = 0
+    step, running = 0, 0.0  # running: smoothed loss shown on the progress bar
     for epoch in range(1, args.epochs + 1):
         model.train()
-        load_s = compute_s = running = 0.0
-        seen = 0
+        load_s = compute_s = total_loss = 0.0
+        seen = batches = 0
         bar = tqdm(
             total=len(train_loader),
             desc=f"epoch {epoch}/{args.epochs}",
@@ -104,6 +104,8 @@ def fit(model, train_loader, test_loader, args, device, name: str) -> dict:
             load_s += t_loaded - t
             compute_s += t_done - t_loaded
             seen += len(y)
+            batches += 1
+            total_loss += value
             step += 1
             running = value if step == 1 else 0.98 * running + 0.02 * value
             writer.add_scalar("loss/train", value, step)
@@ -115,13 +117,13 @@ def fit(model, train_loader, test_loader, args, device, name: str) -> dict:
         bar.close()
         accuracy = evaluate(model, test_loader, device)
         writer.add_scalar("accuracy/test", accuracy, epoch)
-        history["loss"].append(running)
+        history["loss"].append(total_loss / max(batches, 1))
         history["accuracy"].append(accuracy)
         history["epoch_s"].append(epoch_s)
         history["load_s"].append(load_s)
         history["compute_s"].append(compute_s)
         print(
-            f"epoch {epoch}: loss {running:.4f}  test accuracy {100 * accuracy:.2f}%  "
+            f"epoch {epoch}: loss {history['loss'][-1]:.4f}  test accuracy {100 * accuracy:.2f}%  "
             f"time {epoch_s:.2f}s (loading {load_s:.2f}s, computing {compute_s:.2f}s)"
         )
         torch.save(
@@ -139,13 +141,16 @@ def plot(history: dict, path: str) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     epochs = range(1, len(history["loss"]) + 1)
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.5))
     ax1.plot(epochs, history["loss"], marker="o")
-    ax1.set(title="training loss (running mean)", xlabel="epoch")
+    ax1.set(title="training loss (mean over the epoch)", xlabel="epoch")
     ax2.plot(epochs, [100 * a for a in history["accuracy"]], marker="o", color="tab:green")
     ax2.set(title="test accuracy (%)", xlabel="epoch")
+    for ax in (ax1, ax2):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)

@@ -37,9 +37,9 @@ def example(request):
     return load
 
 
-def run(module, data_dir, out_dir, *extra):
-    argv = ["--epochs", "1", "--no-progress", "--data-dir", str(data_dir)]
-    return module.main([*argv, "--out-dir", str(out_dir), *extra])
+def run(module, data_dir, out_dir, *extra, progress=False):
+    argv = ["--epochs", "1", "--data-dir", str(data_dir), "--out-dir", str(out_dir)]
+    return module.main([*argv, *extra] + ([] if progress else ["--no-progress"]))
 
 
 def check_outputs(out_dir, name, history, stdout, batches):
@@ -49,7 +49,9 @@ def check_outputs(out_dir, name, history, stdout, batches):
     assert 0.0 <= history["accuracy"][0] <= 1.0
     assert (out_dir / f"{name}_curves.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     scalars = _read_scalars(out_dir / "tensorboard" / name)
-    assert [step for tag, step, _ in scalars if tag == "loss/train"] == list(range(1, batches + 1))
+    losses = [(step, value) for tag, step, value in scalars if tag == "loss/train"]
+    assert [step for step, _ in losses] == list(range(1, batches + 1))
+    assert history["loss"][0] == pytest.approx(sum(v for _, v in losses) / batches, rel=1e-5)
     [(_, _, accuracy)] = [s for s in scalars if s[0] == "accuracy/test"]
     assert accuracy == pytest.approx(history["accuracy"][0])
     checkpoint = minitorch.load(out_dir / f"{name}.pt")
@@ -88,8 +90,10 @@ def test_cifar10_example_trains_one_epoch(example, tmp_path, capsys):
     write_cifar(tmp_path / "data" / "cifar-10-batches-py", per_batch=6)
     cifar10 = example("cifar10")
     extra = ["--limit", "16", "--batch-size", "8"]
-    history = run(cifar10, tmp_path / "data", tmp_path / "out", *extra)
-    checkpoint = check_outputs(tmp_path / "out", "cifar10_cnn", history, capsys.readouterr().out, 2)
+    history = run(cifar10, tmp_path / "data", tmp_path / "out", *extra, progress=True)
+    output = capsys.readouterr()
+    assert "epoch 1/1" in output.err and "img/s" in output.err  # the tqdm bar
+    checkpoint = check_outputs(tmp_path / "out", "cifar10_cnn", history, output.out, 2)
     args = Namespace(data_dir=tmp_path / "data", download=False, limit=6)
     test_data = cifar10.load(args, train=False)
     accuracy = reloaded_accuracy(cifar10, cifar10.SimpleCNN(), checkpoint, test_data)
