@@ -72,10 +72,7 @@ class Adam(Optimizer):
         beta1, beta2 = float(group["betas"][0]), float(group["betas"][1])
         w = p.array
         xp = get_array_module(w)
-        decoupled = group["decoupled_weight_decay"]
-        if decoupled and wd != 0:
-            w *= 1.0 - lr * wd
-        g = grad_for_update(p, group["maximize"], 0.0 if decoupled else wd)
+        g = decayed_grad(p, group, lr, wd)
         m, v = state["exp_avg"].array, state["exp_avg_sq"].array
 
         tmp = xp.empty_like(w)  # the one temporary
@@ -93,6 +90,16 @@ class Adam(Optimizer):
         xp.divide(m, tmp, out=tmp)
         tmp *= -step_size
         w += tmp
+
+
+def decayed_grad(p: Tensor, group: dict, lr: float, weight_decay: float):
+    """The gradient array for an Adam-family update, after the group's weight decay: decoupled
+    (AdamW) shrinks ``p`` by ``1 - lr * weight_decay`` now, L2 adds ``weight_decay * p`` to it."""
+    if group["decoupled_weight_decay"]:
+        if weight_decay != 0:
+            p.array *= 1.0 - lr * weight_decay
+        return grad_for_update(p, group["maximize"], 0.0)
+    return grad_for_update(p, group["maximize"], weight_decay)
 
 
 def check_adam_args(lr, betas, eps, weight_decay) -> None:

@@ -6,11 +6,10 @@ import numpy as np
 
 from ..backend import get_array_module
 from ..tensor import Tensor
-from .adam import check_adam_args
+from .adam import check_adam_args, decayed_grad
 from .optimizer import (
     Optimizer,
     advance,
-    grad_for_update,
     lerp_,
     new_step,
     square_avg_,
@@ -69,10 +68,7 @@ class NAdam(Optimizer):
         momentum_decay = float(group["momentum_decay"])
         w = p.array
         xp = get_array_module(w)
-        decoupled = group["decoupled_weight_decay"]
-        if decoupled and wd != 0:
-            w *= 1.0 - lr * wd
-        g = grad_for_update(p, group["maximize"], 0.0 if decoupled else wd)
+        g = decayed_grad(p, group, lr, wd)
         m, v = state["exp_avg"].array, state["exp_avg_sq"].array
 
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * momentum_decay))

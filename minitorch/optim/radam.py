@@ -6,11 +6,10 @@ import math
 
 from ..backend import get_array_module
 from ..tensor import Tensor
-from .adam import check_adam_args
+from .adam import check_adam_args, decayed_grad
 from .optimizer import (
     Optimizer,
     advance,
-    grad_for_update,
     lerp_,
     new_step,
     square_avg_,
@@ -63,10 +62,7 @@ class RAdam(Optimizer):
         beta1, beta2 = float(group["betas"][0]), float(group["betas"][1])
         w = p.array
         xp = get_array_module(w)
-        decoupled = group["decoupled_weight_decay"]
-        if decoupled and wd != 0:
-            w *= 1.0 - lr * wd
-        g = grad_for_update(p, group["maximize"], 0.0 if decoupled else wd)
+        g = decayed_grad(p, group, lr, wd)
         m, v = state["exp_avg"].array, state["exp_avg_sq"].array
 
         tmp = xp.empty_like(w)  # the one temporary
