@@ -147,10 +147,6 @@ class CIFAR10(VisionDataset):
     def _files(self) -> list[list[str]]:
         return self.train_list if self.train else self.test_list
 
-    @property
-    def class_to_idx(self) -> dict[str, int]:
-        return {name: i for i, name in enumerate(self.classes)}
-
     def download(self) -> None:
         """Download and extract the archive unless every batch file is already there."""
         folder = os.path.join(self.root, self.base_folder)

@@ -132,10 +132,6 @@ class MNIST(VisionDataset):
     def raw_folder(self) -> str:
         return os.path.join(self.root, type(self).__name__, "raw")
 
-    @property
-    def class_to_idx(self) -> dict[str, int]:
-        return {name: i for i, name in enumerate(self.classes)}
-
     def _candidates(self, name: str) -> list[str]:
         """Where ``name`` may be, best first: torchvision's raw folder, then ``root`` itself."""
         return [

@@ -38,6 +38,11 @@ class VisionDataset(Dataset):
         """
         raise NotImplementedError
 
+    @property
+    def class_to_idx(self) -> dict[str, int]:
+        """Each name in the subclass's ``classes`` mapped to its label."""
+        return {name: i for i, name in enumerate(self.classes)}
+
     def __len__(self) -> int:
         return len(self.data)
 
