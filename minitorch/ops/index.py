@@ -191,9 +191,7 @@ class ScatterAdd(Function):
         g, idx = grad.array, index.array
         xp = get_array_module(g)
         out = xp.zeros(shape, dtype=g.dtype)
-        grids = list(xp.indices(idx.shape, sparse=True))
-        grids[dim] = idx
-        xp.add.at(out, tuple(grids), g)
+        xp.add.at(out, _along(xp, idx, dim), g)
         ctx.dim, ctx.index = dim, index
         return out
 
@@ -404,9 +402,8 @@ class Scatter(Function):
     def forward(ctx, a, dim, index, src):
         x, idx = a.array, index.array
         out = x.copy()
-        grids = list(get_array_module(x).indices(idx.shape, sparse=True))
-        grids[dim] = idx
-        out[tuple(grids)] = src.array[_leading(idx.shape)] if isinstance(src, Tensor) else src
+        value = src.array[_leading(idx.shape)] if isinstance(src, Tensor) else src
+        out[_along(get_array_module(x), idx, dim)] = value
         ctx.dim, ctx.index, ctx.src_meta = dim, index, meta(src)
         return out
 
@@ -422,6 +419,17 @@ class Scatter(Function):
                 zeros = Tensor._wrap(get_array_module(grad.array).zeros(shape, grad.array.dtype))
                 grad_src = IndexPut.apply(zeros, _leading(grad_src.array.shape), grad_src)
         return grad_a, None, None, grad_src
+
+
+def _along(xp, idx, dim):
+    """The key addressing ``[i][j][idx[i][j]]``-style positions: ``idx`` along ``dim``, the
+    element's own position along every other dim (cupy's ``indices`` has no sparse form)."""
+    nd = idx.ndim
+    key = [
+        xp.arange(n).reshape((1,) * i + (n,) + (1,) * (nd - i - 1)) for i, n in enumerate(idx.shape)
+    ]
+    key[dim] = idx
+    return tuple(key)
 
 
 def _leading(shape):

@@ -241,7 +241,7 @@ class Cumsum(Function):
     def forward(ctx, a, dim):
         x = a.array
         ctx.dim = dim
-        out = x.cumsum(axis=dim).reshape(x.shape)  # reshape: numpy makes 0-d inputs 1-d
+        out = (x.reshape(1) if x.ndim == 0 else x).cumsum(axis=dim).reshape(x.shape)
         return out if x.dtype.kind == "f" else out.astype("int64", copy=False)
 
     @staticmethod
