@@ -1,7 +1,7 @@
 """Recurrent layers ``RNN``, ``LSTM`` and ``GRU``, written with tensor ops (autograd does the rest).
 
-Each layer and direction projects the whole input sequence with one GEMM, then steps through
-time with the hidden-to-hidden product. Parameter names and gate orders follow PyTorch
+Each layer and direction steps through time: input-to-hidden and hidden-to-hidden products,
+then the gates. Parameter names and gate orders follow PyTorch
 (``weight_ih_l0``, ``bias_hh_l1_reverse``; LSTM gates i, f, g, o; GRU gates r, z, n), so PyTorch
 state dicts load unchanged.
 """
@@ -155,12 +155,15 @@ class RNNBase(Module):
             h0, c0 = self._initial(hx, batch, self.hidden_size, batched, x), None
         directions = 1 + self.bidirectional
         h_n, c_n = [], []
+        # The sequence travels between layers as a list of per-step (N, features) tensors:
+        # taking steps out of one (L, N, F) tensor costs a full-size gradient per step.
+        steps = list(x.unbind(0))
         for layer in range(self.num_layers):
             outputs = []
             for direction in range(directions):
                 k = layer * directions + direction
                 out, h, c = self._run(
-                    x,
+                    steps,
                     self._weights(layer, direction),
                     h0[k],
                     None if c0 is None else c0[k],
@@ -169,10 +172,10 @@ class RNNBase(Module):
                 outputs.append(out)
                 h_n.append(h)
                 c_n.append(c)
-            x = outputs[0] if directions == 1 else cat(outputs, 2)
+            steps = outputs[0] if directions == 1 else [cat(pair, 1) for pair in zip(*outputs)]
             if self.dropout and self.training and layer < self.num_layers - 1:
-                x = Dropout.apply(x, self.dropout, None, None)
-        output = x.transpose(0, 1) if batched and self.batch_first else x
+                steps = [Dropout.apply(s, self.dropout, None, None) for s in steps]
+        output = stack(steps, 1 if batched and self.batch_first else 0)
         h_n = stack(h_n)
         if not batched:
             output, h_n = output.squeeze(1), h_n.squeeze(1)
@@ -181,31 +184,30 @@ class RNNBase(Module):
         c_n = stack(c_n)
         return output, (h_n, c_n if batched else c_n.squeeze(1))
 
-    def _run(self, x: Tensor, weights: tuple, h: Tensor, c, reverse: bool):
-        """One layer in one direction over x (L, N, in): outputs (L, N, H), last h and c."""
+    def _run(self, steps: list, weights: tuple, h: Tensor, c, reverse: bool):
+        """One layer in one direction over the steps (each (N, in)): outputs, last h and c."""
         w_ih, w_hh, b_ih, b_hh, w_hr = weights
-        steps = linear(x, w_ih, b_ih).unbind(0)  # the input projection of all steps at once
         outputs = [None] * len(steps)
         for t in reversed(range(len(steps))) if reverse else range(len(steps)):
-            gh = linear(h, w_hh, b_hh)
+            gi, gh = linear(steps[t], w_ih, b_ih), linear(h, w_hh, b_hh)
             if self.mode == "LSTM":
-                i, f, g, o = (steps[t] + gh).chunk(4, 1)
+                i, f, g, o = (gi + gh).chunk(4, 1)
                 c = f.sigmoid() * c + i.sigmoid() * g.tanh()
                 h = o.sigmoid() * c.tanh()
                 if w_hr is not None:
                     h = linear(h, w_hr)
             elif self.mode == "GRU":
-                r_i, z_i, n_i = steps[t].chunk(3, 1)
+                r_i, z_i, n_i = gi.chunk(3, 1)
                 r_h, z_h, n_h = gh.chunk(3, 1)
                 r, z = (r_i + r_h).sigmoid(), (z_i + z_h).sigmoid()
                 n = (n_i + r * n_h).tanh()
                 h = n + z * (h - n)  # (1 - z) * n + z * h
             elif self.mode == "RNN_TANH":
-                h = (steps[t] + gh).tanh()
+                h = (gi + gh).tanh()
             else:
-                h = (steps[t] + gh).relu()
+                h = (gi + gh).relu()
             outputs[t] = h
-        return stack(outputs), h, c
+        return outputs, h, c
 
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"
