@@ -8,7 +8,15 @@ from ..autograd.function import Function
 from ..autograd.grad_mode import state
 from ..backend import device_of, get_array_module, to_device
 from ..tensor import Tensor
-from ._util import broadcast_error, meta, metas, normalize_dim, operands, reduce_to
+from ._util import (
+    broadcast_error,
+    device_mismatch,
+    meta,
+    metas,
+    normalize_dim,
+    operands,
+    reduce_to,
+)
 
 
 def _key(x, key):
@@ -153,6 +161,8 @@ class Where(Function):
             return get_array_module(c).where(c, x, y)
         except ValueError:
             raise broadcast_error(c, x, y) from None
+        except TypeError:  # the condition lives on another device than the values
+            raise device_mismatch(c, x if hasattr(x, "dtype") else y) from None
 
     @staticmethod
     def backward(ctx, grad):
@@ -296,6 +306,8 @@ def gather(input, dim, index):
         return Gather.apply(input, d, index)
     except IndexError as e:
         raise RuntimeError(f"gather(): {e}") from None
+    except TypeError:  # index on another device
+        raise device_mismatch(input.array, index.array) from None
 
 
 def index_select(input, dim, index):

@@ -226,6 +226,17 @@ def test_where_condition_only_gives_indices(device):
     check_torch(lambda lib, cond: lib.nonzero(cond), c, device=device)
 
 
+def test_where_condition_on_another_device(sim_cuda):
+    x = minitorch.ones(3, device=sim_cuda)
+    cond = minitorch.tensor([True, False, True])
+    with pytest.raises(RuntimeError, match="same device"):
+        minitorch.where(cond, x, x)
+    with pytest.raises(RuntimeError, match="same device"):
+        x.masked_fill(cond, 0.0)
+    with pytest.raises(RuntimeError, match="same device"):
+        x.gather(0, minitorch.tensor([0, 1]))
+
+
 def test_where_errors(device):
     x = minitorch.ones(3, device=device)
     with pytest.raises(RuntimeError, match="boolean"):
