@@ -7,6 +7,7 @@ import numpy as np
 from ..autograd.function import Function
 from ..backend import get_array_module
 from ..dtypes import promote_types
+from ..tensor import Tensor
 from ._util import device_mismatch, normalize_dim, normalize_dims
 
 
@@ -168,6 +169,54 @@ class Stack(Function):
     @staticmethod
     def backward(ctx, grad):
         return (None, *grad.unbind(ctx.dim))
+
+
+class Split(Function):
+    """Consecutive pieces of ``a`` along ``dim`` (views); d/da = their gradients joined again.
+
+    One node for all pieces: backward allocates one gradient, not a full-size one per piece.
+    """
+
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, dim, sizes):
+        x = a.array
+        ctx.dim = dim
+        pieces, start = [], 0
+        for size in sizes:
+            pieces.append(_view_piece(a, x[(slice(None),) * dim + (slice(start, start + size),)]))
+            start += size
+        return tuple(pieces)
+
+    @staticmethod
+    def backward(ctx, *grads):
+        return Cat.apply(ctx.dim, *grads), None, None
+
+
+class Unbind(Function):
+    """The slices of ``a`` along ``dim`` (views); d/da = their gradients stacked again."""
+
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        x = a.array
+        ctx.dim = dim
+        key = (slice(None),) * dim
+        # Ellipsis: 1-d inputs give 0-d views, not numpy scalars
+        return tuple(_view_piece(a, x[key + (i, Ellipsis)]) for i in range(x.shape[dim]))
+
+    @staticmethod
+    def backward(ctx, *grads):
+        return Stack.apply(ctx.dim, *grads), None
+
+
+def _view_piece(a, array):
+    """An output sharing ``a``'s memory and version counter (also when nothing is recorded)."""
+    piece = Tensor._wrap(array)
+    piece._version_counter = a._version_counter
+    return piece
 
 
 def view(input, shape):
@@ -359,11 +408,7 @@ def split(input, split_size, dim=0):
                 f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size "
                 f"at dimension {d}), but got split_sizes={sizes}"
             )
-    out, start = [], 0
-    for s in sizes:
-        out.append(narrow(input, d, start, s))
-        start += s
-    return tuple(out)
+    return Split.apply(input, d, tuple(sizes))
 
 
 def chunk(input, chunks, dim=0):
@@ -374,8 +419,9 @@ def chunk(input, chunks, dim=0):
 
 
 def unbind(input, dim=0):
-    d = normalize_dim(dim, input.array.ndim)
-    return tuple(input[(slice(None),) * d + (i,)] for i in range(input.array.shape[d]))
+    if input.array.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    return Unbind.apply(input, normalize_dim(dim, input.array.ndim))
 
 
 def cat(tensors, dim=0):

@@ -240,3 +240,19 @@ def test_broadcast_to_function(device):
     check_op(
         lambda lib, x: lib.broadcast_to(x, (2, 3)), np.ones(3), device=device, dtype=np.float32
     )
+
+
+def test_split_and_unbind_pieces_are_views(device):
+    x = minitorch.zeros(2, 4, device=device)
+    a, b = x.split(2, dim=1)
+    first, _ = x.unbind(0)
+    a.add_(1.0)
+    first[3].fill_(5.0)
+    x.unbind(1)[0].sub_(2.0)
+    assert x.tolist() == [[-1.0, 1.0, 0.0, 5.0], [-1.0, 1.0, 0.0, 0.0]]
+    assert b._version == x._version == 3
+
+
+def test_unused_pieces_get_zero_gradient(device):
+    check_torch(lambda lib, x: x.chunk(3, 1)[1] * 2, np.ones((2, 6)), device=device)
+    check_torch(lambda lib, x: x.unbind(0)[1].exp(), np.ones((3, 2)), device=device)
