@@ -280,8 +280,7 @@ class Tensor:
             )
         if requires_grad and self.array.dtype.kind != "f":
             raise RuntimeError(
-                "only Tensors of floating point dtype can require gradients "
-                f"(got {self.dtype})"
+                f"only Tensors of floating point dtype can require gradients (got {self.dtype})"
             )
         self.requires_grad = requires_grad
         return self
@@ -359,8 +358,12 @@ class Tensor:
     def new_tensor(self, data, dtype=None, device=None, requires_grad=False) -> Tensor:
         from .creation import tensor
 
-        return tensor(data, dtype=dtype or self.dtype, device=device or self.device,
-                      requires_grad=requires_grad)
+        return tensor(
+            data,
+            dtype=dtype or self.dtype,
+            device=device or self.device,
+            requires_grad=requires_grad,
+        )
 
     def new_zeros(self, *size, dtype=None, device=None) -> Tensor:
         from .creation import zeros
@@ -570,11 +573,11 @@ class Tensor:
     def clamp_max(self, max):
         return unary.clamp(self, None, max)
 
-    def softmax(self, dim):
-        return activation.Softmax.apply(self, dim)
+    def softmax(self, dim, dtype=None):
+        return activation.softmax(self, dim, dtype)
 
-    def log_softmax(self, dim):
-        return activation.LogSoftmax.apply(self, dim)
+    def log_softmax(self, dim, dtype=None):
+        return activation.log_softmax(self, dim, dtype)
 
     # --- comparisons and logic (no gradient) --------------------------------------------------
     def __eq__(self, other):
@@ -760,8 +763,13 @@ class Tensor:
     def repeat(self, *sizes):
         return shape_ops.repeat(self, sizes)
 
-    def flip(self, dims):
-        return shape_ops.flip(self, dims)
+    def flip(self, *dims):
+        return shape_ops.flip(self, dims[0] if len(dims) == 1 else dims)
+
+    def movedim(self, source, destination):
+        return shape_ops.movedim(self, source, destination)
+
+    moveaxis = movedim
 
     def split(self, split_size, dim=0):
         return shape_ops.split(self, split_size, dim)
@@ -787,6 +795,36 @@ class Tensor:
 
     def index_select(self, dim, index_):
         return index.index_select(self, dim, index_)
+
+    def nonzero(self, *, as_tuple=False):
+        return index.nonzero(self, as_tuple)
+
+    def tril(self, diagonal=0):
+        return index.tril(self, diagonal)
+
+    def triu(self, diagonal=0):
+        return index.triu(self, diagonal)
+
+    def sort(self, dim=-1, descending=False, stable=False):
+        return index.sort(self, dim, descending, stable)
+
+    def argsort(self, dim=-1, descending=False, stable=False):
+        return index.argsort(self, dim, descending, stable)
+
+    def topk(self, k, dim=-1, largest=True, sorted=True):
+        return index.topk(self, k, dim, largest, sorted)
+
+    def scatter(self, dim, index_, src=None, *, value=None):
+        return index.scatter(self, dim, index_, src, value=value)
+
+    def scatter_add(self, dim, index_, src):
+        return index.scatter_add(self, dim, index_, src)
+
+    def scatter_(self, dim, index_, src=None, *, value=None):
+        return self._inplace(index.scatter(self, dim, index_, src, value=value))
+
+    def scatter_add_(self, dim, index_, src):
+        return self._inplace(index.scatter_add(self, dim, index_, src))
 
     # --- in-place -----------------------------------------------------------------------------
     def _inplace(self, result: Tensor) -> Tensor:
@@ -908,6 +946,8 @@ def _parse_to(args, kwargs):
             dev = a
         elif a is None:
             continue
+        elif a in (builtins.float, builtins.int, builtins.bool):
+            dt = a
         elif isinstance(a, builtins.bool):
             copy = copy or a
         else:
@@ -915,7 +955,13 @@ def _parse_to(args, kwargs):
     if dev is not None:
         dev = backend.device(dev)
     if dt is not None and not isinstance(dt, dtypes.dtype):
-        dt = dtypes.from_numpy_dtype(dtypes.to_numpy_dtype(dt))
+        # Python's float / int / bool mean float64 / int64 / bool here, as in PyTorch
+        python_types = {
+            builtins.float: dtypes.float64,
+            builtins.int: dtypes.int64,
+            builtins.bool: dtypes.bool,
+        }
+        dt = python_types.get(dt) or dtypes.from_numpy_dtype(dtypes.to_numpy_dtype(dt))
     return dev, dt, copy
 
 

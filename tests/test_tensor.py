@@ -403,3 +403,30 @@ def test_invalid_inplace_cast_is_a_runtime_error(device, torch):
     with pytest.raises(RuntimeError) as ref:
         torch.ones(2, dtype=torch.int64).add_(1.5)
     assert str(err.value) == str(ref.value)
+
+
+def test_methods_for_sorting_scattering_and_moving_dims_match_torch(device, torch):
+    data = [[3.0, 1.0, 2.0], [0.0, 5.0, 4.0]]
+    ours = minitorch.tensor(data, device=device)
+    theirs = torch.tensor(data)
+    checks = [
+        lambda lib, x: x.to(float),
+        lambda lib, x: x.flip(0, 1),
+        lambda lib, x: x.topk(2).values,
+        lambda lib, x: x.sort(1, descending=True).indices,
+        lambda lib, x: x.argsort(0),
+        lambda lib, x: x.tril(),
+        lambda lib, x: x.triu(1),
+        lambda lib, x: x.nonzero(),
+        lambda lib, x: x.softmax(1, dtype=lib.float64),
+        lambda lib, x: x.log_softmax(0),
+        lambda lib, x: x.movedim(0, 1),
+        lambda lib, x: x.scatter(1, lib.tensor([[0], [2]], device=x.device), 9.0),
+        lambda lib, x: x.scatter_add(1, lib.tensor([[0], [0]], device=x.device), x[:, :1]),
+        lambda lib, x: x.clone().scatter_(0, lib.tensor([[1, 0, 1]], device=x.device), -1.0),
+    ]
+    for check in checks:
+        a, b = check(minitorch, ours), check(torch, theirs)
+        assert str(a.dtype).split(".")[-1] == str(b.dtype).split(".")[-1]
+        assert a.device == ours.device
+        np.testing.assert_allclose(a.cpu().numpy(), b.numpy(), rtol=1e-6)
