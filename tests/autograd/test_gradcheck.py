@@ -162,3 +162,11 @@ def test_gradcheck_warns_about_float32_inputs(device):
     x = minitorch.tensor([0.5, 1.5], device=device, requires_grad=True)
     with pytest.warns(UserWarning, match="input 0 requiring grad is minitorch.float32"):
         assert autograd.gradcheck(lambda t: t * 2, (x,), eps=1e-2, atol=1e-3)
+
+
+def test_gradgradcheck_skips_outputs_without_gradient(device):
+    x = minitorch.tensor(
+        [[1.0, 3.0], [4.0, 2.0]], dtype=minitorch.float64, device=device, requires_grad=True
+    )
+    # max(dim) returns (values, indices): the int64 indices get no grad_output
+    assert minitorch.autograd.gradgradcheck(lambda t: tuple((t * t).max(1)), (x,))
