@@ -69,13 +69,14 @@ def reloaded_accuracy(module, model, checkpoint, test_data):
 
 
 @pytest.mark.parametrize(
-    "dataset, model, folder", [("mnist", "mlp", "MNIST"), ("fashion", "cnn", "FashionMNIST")]
+    "dataset, model, folder, workers",
+    [("mnist", "mlp", "MNIST", "1"), ("fashion", "cnn", "FashionMNIST", "0")],
 )
-def test_mnist_example_trains_one_epoch(example, tmp_path, capsys, dataset, model, folder):
+def test_mnist_example_trains_one_epoch(example, tmp_path, capsys, dataset, model, folder, workers):
     write_mnist(tmp_path / "data" / folder / "raw", n_train=40, n_test=20)
     mnist = example("mnist")
     extra = ["--dataset", dataset, "--model", model, "--limit", "30", "--batch-size", "8"]
-    history = run(mnist, tmp_path / "data", tmp_path / "out", *extra)
+    history = run(mnist, tmp_path / "data", tmp_path / "out", *extra, "--workers", workers)
     name = f"{dataset}_{model}"
     checkpoint = check_outputs(tmp_path / "out", name, history, capsys.readouterr().out, 4)
     args = Namespace(data_dir=tmp_path / "data", download=False, limit=20, dataset=dataset)
