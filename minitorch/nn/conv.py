@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from ..creation import empty
 from ..ops.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
@@ -20,7 +21,13 @@ def _ntuple(value, n: int) -> tuple:
 
 
 class _ConvNd(Module):
-    """What every convolution layer shares: its weight, bias, geometry, init and repr."""
+    """What every convolution layer shares: its weight, bias, geometry, init and repr.
+
+    Subclasses set ``_dims`` (the number of spatial dims) and ``_conv`` (the functional op).
+    """
+
+    _dims: int
+    _conv: Callable[..., Tensor]
 
     def __init__(
         self,
@@ -35,11 +42,11 @@ class _ConvNd(Module):
         groups,
         bias,
         padding_mode,
-        n,
         device,
         dtype,
     ):
         super().__init__()
+        n = self._dims
         if groups <= 0:
             raise ValueError("groups must be a positive integer")
         if in_channels % groups:
@@ -123,8 +130,8 @@ class _ConvNd(Module):
         return s
 
 
-class Conv1d(_ConvNd):
-    """1-d convolution over (N, C_in, L) -> (N, C_out, L_out); weight (C_out, C_in/groups, k)."""
+class _Conv(_ConvNd):
+    """Conv1d/Conv2d: PyTorch's constructor, and forward after padding_mode's padding."""
 
     def __init__(
         self,
@@ -152,22 +159,37 @@ class Conv1d(_ConvNd):
             groups,
             bias,
             padding_mode,
-            1,
             device,
             dtype,
         )
 
     def forward(self, input: Tensor) -> Tensor:
         x, padding = self._padded(input)
-        return conv1d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
+        return self._conv(
+            x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups
+        )
 
 
-class Conv2d(_ConvNd):
+class Conv1d(_Conv):
+    """1-d convolution over (N, C_in, L) -> (N, C_out, L_out); weight (C_out, C_in/groups, k)."""
+
+    _dims = 1
+    _conv = staticmethod(conv1d)
+
+
+class Conv2d(_Conv):
     """2-d convolution over (N, C_in, H, W) -> (N, C_out, H_out, W_out).
 
     The weight is (C_out, C_in/groups, kh, kw); forward is one im2col + GEMM (``ops/conv.py``).
     """
 
+    _dims = 2
+    _conv = staticmethod(conv2d)
+
+
+class _ConvTransposeNd(_ConvNd):
+    """ConvTranspose1d/2d: PyTorch's constructor (note its argument order) and forward."""
+
     def __init__(
         self,
         in_channels: int,
@@ -175,52 +197,14 @@ class Conv2d(_ConvNd):
         kernel_size,
         stride=1,
         padding=0,
-        dilation=1,
+        output_padding=0,
         groups: int = 1,
         bias: bool = True,
+        dilation=1,
         padding_mode: str = "zeros",
         device=None,
         dtype=None,
     ) -> None:
-        super().__init__(
-            in_channels,
-            out_channels,
-            kernel_size,
-            stride,
-            padding,
-            dilation,
-            False,
-            0,
-            groups,
-            bias,
-            padding_mode,
-            2,
-            device,
-            dtype,
-        )
-
-    def forward(self, input: Tensor) -> Tensor:
-        x, padding = self._padded(input)
-        return conv2d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
-
-
-class _ConvTransposeNd(_ConvNd):
-    def __init__(
-        self,
-        in_channels,
-        out_channels,
-        kernel_size,
-        stride,
-        padding,
-        output_padding,
-        groups,
-        bias,
-        dilation,
-        padding_mode,
-        n,
-        device,
-        dtype,
-    ):
         if padding_mode != "zeros":
             raise ValueError(f'Only "zeros" padding mode is supported for {type(self).__name__}')
         super().__init__(
@@ -235,9 +219,20 @@ class _ConvTransposeNd(_ConvNd):
             groups,
             bias,
             padding_mode,
-            n,
             device,
             dtype,
+        )
+
+    def forward(self, input: Tensor, output_size=None) -> Tensor:
+        return self._conv(
+            input,
+            self.weight,
+            self.bias,
+            self.stride,
+            self.padding,
+            self._output_padding(input, output_size),
+            self.groups,
+            self.dilation,
         )
 
     def _output_padding(self, input: Tensor, output_size) -> tuple:
@@ -267,93 +262,13 @@ class _ConvTransposeNd(_ConvNd):
 class ConvTranspose1d(_ConvTransposeNd):
     """Transposed 1-d convolution (the gradient of Conv1d with respect to its input)."""
 
-    def __init__(
-        self,
-        in_channels: int,
-        out_channels: int,
-        kernel_size,
-        stride=1,
-        padding=0,
-        output_padding=0,
-        groups: int = 1,
-        bias: bool = True,
-        dilation=1,
-        padding_mode: str = "zeros",
-        device=None,
-        dtype=None,
-    ) -> None:
-        super().__init__(
-            in_channels,
-            out_channels,
-            kernel_size,
-            stride,
-            padding,
-            output_padding,
-            groups,
-            bias,
-            dilation,
-            padding_mode,
-            1,
-            device,
-            dtype,
-        )
-
-    def forward(self, input: Tensor, output_size=None) -> Tensor:
-        return conv_transpose1d(
-            input,
-            self.weight,
-            self.bias,
-            self.stride,
-            self.padding,
-            self._output_padding(input, output_size),
-            self.groups,
-            self.dilation,
-        )
+    _dims = 1
+    _conv = staticmethod(conv_transpose1d)
 
 
 class ConvTranspose2d(_ConvTransposeNd):
     """Transposed 2-d convolution: (N, C_in, H, W) -> (N, C_out, H_out, W_out), upsampling by
     the stride; the weight is (C_in, C_out/groups, kh, kw)."""
 
-    def __init__(
-        self,
-        in_channels: int,
-        out_channels: int,
-        kernel_size,
-        stride=1,
-        padding=0,
-        output_padding=0,
-        groups: int = 1,
-        bias: bool = True,
-        dilation=1,
-        padding_mode: str = "zeros",
-        device=None,
-        dtype=None,
-    ) -> None:
-        super().__init__(
-            in_channels,
-            out_channels,
-            kernel_size,
-            stride,
-            padding,
-            output_padding,
-            groups,
-            bias,
-            dilation,
-            padding_mode,
-            2,
-            device,
-            dtype,
-        )
-
-    def forward(self, input: Tensor, output_size=None) -> Tensor:
-        return conv_transpose2d(
-            input,
-            self.weight,
-            self.bias,
-            self.stride,
-            self.padding,
-            self._output_padding(input, output_size),
-            self.groups,
-            self.dilation,
-        )
+    _dims = 2
+    _conv = staticmethod(conv_transpose2d)
