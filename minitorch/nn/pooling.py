@@ -17,6 +17,8 @@ from .module import Module
 class MaxPool2d(Module):
     """Max over each kernel window of (N, C, H, W); stride defaults to the kernel size."""
 
+    _pool = staticmethod(max_pool2d)  # MaxPool1d swaps in max_pool1d
+
     def __init__(
         self,
         kernel_size,
@@ -35,14 +37,14 @@ class MaxPool2d(Module):
         self.ceil_mode = ceil_mode
 
     def forward(self, input: Tensor):
-        return max_pool2d(
+        return self._pool(
             input,
             self.kernel_size,
             self.stride,
             self.padding,
             self.dilation,
-            ceil_mode=self.ceil_mode,
-            return_indices=self.return_indices,
+            self.ceil_mode,
+            self.return_indices,
         )
 
     def extra_repr(self) -> str:
@@ -59,16 +61,7 @@ def _single(value) -> tuple:
 class MaxPool1d(MaxPool2d):
     """Max over each window of (N, C, L): a MaxPool2d of height 1."""
 
-    def forward(self, input: Tensor):
-        return max_pool1d(
-            input,
-            self.kernel_size,
-            self.stride,
-            self.padding,
-            self.dilation,
-            self.ceil_mode,
-            self.return_indices,
-        )
+    _pool = staticmethod(max_pool1d)
 
 
 class AvgPool2d(Module):
@@ -136,12 +129,14 @@ class AvgPool1d(AvgPool2d):
 class AdaptiveAvgPool2d(Module):
     """Mean pooling of (N, C, H, W) to a fixed output size (None keeps that input dim)."""
 
+    _pool = staticmethod(adaptive_avg_pool2d)  # the 1-d form swaps in its op
+
     def __init__(self, output_size) -> None:
         super().__init__()
         self.output_size = output_size
 
     def forward(self, input: Tensor) -> Tensor:
-        return adaptive_avg_pool2d(input, self.output_size)
+        return self._pool(input, self.output_size)
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"
@@ -150,5 +145,4 @@ class AdaptiveAvgPool2d(Module):
 class AdaptiveAvgPool1d(AdaptiveAvgPool2d):
     """Mean pooling of (N, C, L) to a fixed output length."""
 
-    def forward(self, input: Tensor) -> Tensor:
-        return adaptive_avg_pool1d(input, self.output_size)
+    _pool = staticmethod(adaptive_avg_pool1d)
