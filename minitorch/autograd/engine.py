@@ -17,7 +17,7 @@ Tensor = None  # set by minitorch.tensor
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
     """Accumulate d(tensors)/d(leaf) into the ``.grad`` of every leaf that requires grad."""
-    tensors, grads = _roots(tensors, grad_tensors, "backward")
+    tensors, grads = _roots(tensors, grad_tensors)
     if retain_graph is None:
         retain_graph = create_graph
     capture = None
@@ -41,7 +41,7 @@ def grad(
     materialize_grads=False,
 ):
     """Return d(outputs)/d(inputs) without touching any ``.grad``."""
-    outputs, grads = _roots(outputs, grad_outputs, "grad")
+    outputs, grads = _roots(outputs, grad_outputs)
     single = isinstance(inputs, Tensor)
     inputs = (inputs,) if single else tuple(inputs)
     for i, t in enumerate(inputs):
@@ -68,7 +68,7 @@ def _zeros_like(t):
     return Tensor._wrap(t.array * 0)
 
 
-def _roots(tensors, grad_tensors, what):
+def _roots(tensors, grad_tensors):
     """Normalise (tensors, grads) to tuples; the default gradient is 1 for a scalar output."""
     tensors = (tensors,) if isinstance(tensors, Tensor) else tuple(tensors)
     if grad_tensors is None or isinstance(grad_tensors, Tensor):
