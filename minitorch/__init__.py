@@ -5,7 +5,7 @@
 (backward), ``ops/`` (every op's forward and backward), ``backend.py`` (numpy / cupy).
 """
 
-from . import autograd, backend, cuda, nn, optim, utils
+from . import allocator, autograd, backend, cuda, nn, optim, utils
 from ._tensor_str import get_printoptions, set_printoptions
 from .autograd import (
     enable_grad,
@@ -165,6 +165,7 @@ from .ops.unary import (
     tanh,
     trunc,
 )
+from .parallel import get_num_threads, set_num_threads
 from .random import (
     Generator,
     default_generator,
@@ -211,15 +212,6 @@ def detach(input: Tensor) -> Tensor:
 
 def is_floating_point(input: Tensor) -> bool:
     return input.is_floating_point()
-
-
-def set_num_threads(n: int) -> None:
-    """Limit BLAS threads (needs threadpoolctl; a no-op without it)."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return
-    threadpool_limits(n)
 
 
 __version__ = "0.1.0"
