@@ -1,12 +1,13 @@
-"""Convolutions as im2col + one GEMM per sample; backward: GEMMs, and col2im for strided ones.
+"""Convolutions as im2col + one GEMM per chunk of samples; backward: GEMMs, and col2im for strides.
 
 im2col reads the kernel windows through a strided view (no copy) and copies a few samples at a
-time into a reused buffer for the GEMM. The weight gradient is a GEMM of the output gradient
-with the same windows. The input gradient of a stride-1 conv is itself a conv (of the padded
-output gradient with the flipped kernel); for other strides it is col2im, which adds the
-windows back one kernel offset at a time with slice-adds (an order of magnitude faster than
-``np.add.at``). conv1d runs as a conv2d of height 1; conv_transpose2d is conv2d's input
-gradient, and its backward is conv2d's forward and weight gradient.
+time into a reused buffer for one GEMM over them; on the CPU the chunks run on parallel threads.
+The weight gradient is a GEMM of the output gradient with the same windows. The input
+gradient of a stride-1 conv is itself a conv (of the padded output gradient with the flipped
+kernel); for other strides it is col2im, which adds the windows back one kernel offset at a
+time with slice-adds (an order of magnitude faster than ``np.add.at``). conv1d runs as a
+conv2d of height 1; conv_transpose2d is conv2d's input gradient, and its backward is conv2d's
+forward and weight gradient.
 
 Both backwards compute with arrays, so double backward through a convolution is not supported.
 """
@@ -18,10 +19,13 @@ import threading
 
 from ..autograd.function import Function
 from ..backend import device_of, get_array_module, same_device
+from ..parallel import map_batches
 from ..tensor import Tensor
 from ._util import device_mismatch
 
-_CHUNK_BYTES = 1 << 22  # how much of the batch im2col copies at a time
+# Per-sample work (im2col copy, GEMM output) in one chunk of the batch: a few MB at a time keep
+# each chunk's im2col copy in cache for the GEMM that reads it (10-20% faster than one pass).
+_CHUNK_BYTES = 1 << 22
 _scratch_buffers = threading.local()  # per thread: (device, dtype) -> reusable im2col buffer
 _SCALAR_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "int64": "Long"}
 
@@ -82,8 +86,9 @@ def _windows(xp, x, kernel, stride, dilation, pads):
     ``view`` is a strided view (N, C, kh, kw, P) over OH rows of ``width`` output positions
     (no copy). With stride 1 it walks the flattened padded rows, so each kernel offset is one
     contiguous run and im2col copies 3-4x faster than from an (OH, OW) view; the rows are then
-    the padded width wide, and their last ``width - OW`` positions are garbage that ``_crop``
-    drops and ``_widen`` zeroes on the gradient side. Other strides give an (OH, OW) view.
+    the padded width wide, and their last ``width - OW`` positions are garbage that
+    ``_conv_gemm`` drops and ``_weight_grad`` zeroes on the gradient side. Other strides give
+    an (OH, OW) view.
     """
     (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
     x, ((pt, pb), (pl, pr)) = _crop_negative(x, pads)
@@ -111,91 +116,93 @@ def _windows(xp, x, kernel, stride, dilation, pads):
     return view.transpose(0, 1, 4, 5, 2, 3), out_hw, out_hw[1]
 
 
-def _scratch(xp, like, shape):
-    """An uninitialized array for im2col chunks, reused by later calls in this thread.
+def _scratch(xp, like, name, shape):
+    """An uninitialized array for one chunk's ``name`` buffer, reused by later calls in this
+    thread.
 
     Fresh memory costs a page fault per 4 KB when first written (about 2 ms per 4 MB on the
-    machines measured), so the chunk buffer is kept; buffers much larger than a chunk (one huge
+    machines measured), so chunk buffers are kept; buffers much larger than a chunk (one huge
     sample) are not.
     """
     size = math.prod(shape)
-    if size * like.itemsize > 2 * _CHUNK_BYTES:
+    if size * like.itemsize > 4 * _CHUNK_BYTES:
         return xp.empty(shape, dtype=like.dtype)
-    key = (device_of(like), like.dtype)
+    key = (name, device_of(like), like.dtype)
     cache = getattr(_scratch_buffers, "by_key", None)
     if cache is None:
         cache = _scratch_buffers.by_key = {}
     buf = cache.get(key)
     if buf is None or buf.size < size:
-        buf = cache[key] = xp.empty(2 * _CHUNK_BYTES // like.itemsize, dtype=like.dtype)
+        buf = cache[key] = xp.empty(max(size, _CHUNK_BYTES // like.itemsize), dtype=like.dtype)
     return buf[:size].reshape(shape)
 
 
-def _im2col(xp, windows, groups):
-    """Yield (batch slice, cols): cols is a contiguous (B, groups, C/groups*kh*kw, P) copy of
-    the windows of B samples.
+def _im2col(xp, windows, batch):
+    """A contiguous (C*kh*kw, B*P) copy of the windows of the B samples in ``batch``.
 
-    Copying a few MB of the batch at a time keeps cols in cache for the GEMM that reads it
-    (10-20% faster than one whole-batch copy here), and one buffer serves every chunk.
+    Samples sit side by side along the columns, so one GEMM covers the whole chunk: BLAS
+    splits one large product across threads far better than B small ones.
     """
-    n, c, kh, kw = windows.shape[:4]
-    positions = math.prod(windows.shape[4:])
-    if windows.flags.c_contiguous:  # a 1x1 kernel at stride 1: the input already is im2col
-        yield slice(0, n), windows.reshape(n, groups, -1, positions)
-        return
-    step = max(1, _CHUNK_BYTES // (c * kh * kw * positions * windows.itemsize))
-    buf = _scratch(xp, windows, (min(step, n), *windows.shape[1:]))
-    for start in range(0, n, step):
-        stop = min(start + step, n)
-        cols = buf[: stop - start]
-        xp.copyto(cols, windows[start:stop])
-        yield slice(start, stop), cols.reshape(stop - start, groups, -1, positions)
+    b = batch.stop - batch.start
+    c, kh, kw = windows.shape[1:4]
+    cols = _scratch(xp, windows, "cols", (c, kh, kw, b, *windows.shape[4:]))
+    xp.copyto(cols, xp.moveaxis(windows[batch], 0, 3))
+    return cols.reshape(c * kh * kw, -1)
 
 
-def _conv_gemm(xp, windows, w, groups):
-    """(N, O, P) = w @ im2col(windows), per group."""
+def _conv_gemm(xp, windows, w, groups, out_hw, width, bias):
+    """Convolution output (N, O, OH, OW) = w @ im2col(windows) + bias, per group.
+
+    Each chunk's GEMM gives (O, B, OH, width); dropping the garbage columns, moving the batch
+    axis first and adding the bias happen in one pass into the output.
+    """
     n, o = windows.shape[0], w.shape[0]
-    wg = w.reshape(groups, o // groups, -1)
-    out = xp.empty((n, groups, o // groups, math.prod(windows.shape[4:])), dtype=w.dtype)
-    for batch, cols in _im2col(xp, windows, groups):
-        xp.matmul(wg, cols, out=out[batch])
-    return out.reshape(n, o, -1)
+    k = math.prod(w.shape[1:])
+    wg = w.reshape(groups, o // groups, k)
+    positions = out_hw[0] * width
+    out = xp.empty((n, o, *out_hw), dtype=w.dtype)
+    b = None if bias is None else bias.reshape(o, 1, 1, 1)
 
-
-def _weight_grad(xp, grad, windows, groups, w_shape):
-    """d/dw = sum over the batch of grad (N, O, P) @ im2col(windows)^T, per group."""
-    g = grad.reshape(grad.shape[0], groups, w_shape[0] // groups, -1)
-    total = None
-    for batch, cols in _im2col(xp, windows, groups):
-        part = xp.matmul(g[batch], cols.swapaxes(-1, -2)).sum(0)
-        if total is None:
-            total = part
+    def chunk(batch):
+        size = batch.stop - batch.start
+        cols = _im2col(xp, windows, batch).reshape(groups, k, size * positions)
+        res = _scratch(xp, w, "gemm", (groups, o // groups, size * positions))
+        xp.matmul(wg, cols, out=res)
+        res = res.reshape(o, size, out_hw[0], width)[..., : out_hw[1]]
+        dest = out[batch].swapaxes(0, 1)
+        if b is None:
+            xp.copyto(dest, res)
         else:
-            total += part
-    return total.reshape(w_shape)
+            xp.add(res, b, out=dest)
+
+    map_batches(chunk, w, n, max(k * groups, o) * positions * w.itemsize, _CHUNK_BYTES)
+    return out
 
 
-def _crop(xp, out, out_hw, width, bias):
-    """A GEMM result (N, O, OH * width) as a contiguous (N, O, OH, OW), plus bias."""
-    n, o = out.shape[:2]
-    out = out.reshape(n, o, out_hw[0], width)
-    b = None if bias is None else bias.reshape(o, 1, 1)
-    if width == out_hw[1]:
-        if b is not None:
-            out += b
-        return out
-    out = out[..., : out_hw[1]]
-    return out + b if b is not None else xp.ascontiguousarray(out)
+def _weight_grad(xp, grad, windows, width, groups, w_shape):
+    """d/dw = sum over the batch of grad @ im2col(windows)^T, per group; grad (N, O, OH, OW).
 
-
-def _widen(xp, grad, width):
-    """grad (N, O, OH, OW) as (N, O, OH * width), zero in the garbage positions of each row."""
+    Each chunk's grad is laid out as (O, B, OH, width) to match im2col's columns, zero in the
+    garbage columns, so the chunk's sum over samples and positions is one GEMM.
+    """
     n, o, oh, ow = grad.shape
-    if width == ow:
-        return grad.reshape(n, o, oh * ow)
-    wide = xp.zeros((n, o, oh, width), dtype=grad.dtype)
-    wide[..., :ow] = grad
-    return wide.reshape(n, o, oh * width)
+    k = math.prod(w_shape[1:])
+
+    def chunk(batch):
+        size = batch.stop - batch.start
+        cols = _im2col(xp, windows, batch).reshape(groups, k, size * oh * width)
+        g = _scratch(xp, grad, "grad", (o, size, oh, width))
+        if width != ow:
+            g[..., ow:] = 0
+        xp.copyto(g[..., :ow], grad[batch].swapaxes(0, 1))
+        return xp.matmul(g.reshape(groups, o // groups, -1), cols.swapaxes(-1, -2))
+
+    sample_bytes = max(k * groups, o) * oh * width * grad.itemsize
+    parts = map_batches(chunk, grad, n, sample_bytes, _CHUNK_BYTES)
+    total = parts[0]
+    for part in parts[1:]:
+        total += part
+    return total.reshape(w_shape)
 
 
 def _input_grad(xp, grad, w, x_shape, stride, pads, dilation, groups):
@@ -215,7 +222,7 @@ def _input_grad(xp, grad, w, x_shape, stride, pads, dilation, groups):
         bottom, right = h + dh * (kh - 1) - oh - top, wd + dw * (kw - 1) - ow - left
         pads = ((top, bottom), (left, right))
         windows, out_hw, width = _windows(xp, grad, (kh, kw), (1, 1), dilation, pads)
-        return _crop(xp, _conv_gemm(xp, windows, flipped, groups), out_hw, width, None)
+        return _conv_gemm(xp, windows, flipped, groups, out_hw, width, None)
     # col2im: w^T @ grad gives each window's share of d/dx; add the windows back one kernel
     # offset at a time.
     wt = w.reshape(groups, o // groups, -1).swapaxes(1, 2)  # (groups, Cg*kh*kw, O/groups)
@@ -244,8 +251,7 @@ class Convolution(Function):
         xa, wa = _as_2d(x.array, w.array)
         xp = get_array_module(xa)
         windows, out_hw, width = _windows(xp, xa, wa.shape[2:], stride, dilation, pads)
-        out = _conv_gemm(xp, windows, wa, groups)
-        out = _crop(xp, out, out_hw, width, None if b is None else b.array)
+        out = _conv_gemm(xp, windows, wa, groups, out_hw, width, None if b is None else b.array)
         gx, gw = ctx.needs_input_grad[:2]
         ctx.geometry = (xa.shape, x.array.shape, w.array.shape, stride, pads, dilation, groups)
         ctx.width = width
@@ -269,8 +275,7 @@ class Convolution(Function):
             dx = _input_grad(xp, g, wa, x_shape, stride, pads, dilation, groups)
             gx = Tensor._wrap(dx.reshape(x_shape_in))
         if windows is not None:
-            wide = _widen(xp, g, ctx.width)
-            gw = Tensor._wrap(_weight_grad(xp, wide, windows.array, groups, w_shape))
+            gw = Tensor._wrap(_weight_grad(xp, g, windows.array, ctx.width, groups, w_shape))
         if ctx.needs_input_grad[2]:
             gb = Tensor._wrap(g.sum(axis=(0, 2, 3)))
         return gx, gw, gb, None, None, None, None
@@ -314,12 +319,12 @@ class ConvTranspose(Function):
         windows, in_hw, width = _windows(xp, g, wa.shape[2:], stride, dilation, pads)
         gx = gw = gb = None
         if ctx.needs_input_grad[0]:
-            gx = _crop(xp, _conv_gemm(xp, windows, wa, groups), in_hw, width, None)
+            gx = _conv_gemm(xp, windows, wa, groups, in_hw, width, None)
             gx = Tensor._wrap(gx.reshape(x_shape))
         if x is not None:
             xa, _ = _as_2d(x.array, wa)
-            wide = _widen(xp, xa, width)
-            gw = Tensor._wrap(_weight_grad(xp, wide, windows, groups, wa.shape).reshape(w_shape))
+            gw = _weight_grad(xp, xa, windows, width, groups, wa.shape)
+            gw = Tensor._wrap(gw.reshape(w_shape))
         if ctx.needs_input_grad[2]:
             gb = Tensor._wrap(g.sum(axis=(0, 2, 3)))
         return gx, gw, gb, None, None, None, None, None

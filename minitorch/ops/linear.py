@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..autograd.function import Function
 from ..autograd.grad_mode import state
+from ..parallel import matmul
 from ..tensor import Tensor
 from ._util import device_mismatch
 
@@ -49,7 +50,7 @@ class Linear(Function):
         gx, gw, _ = ctx.needs_input_grad
         ctx.save_for_backward(input if gw else None, weight if gx else None)
         x2 = x if x.ndim == 2 else x.reshape(-1, x.shape[-1])
-        out = x2 @ w.T
+        out = matmul(x2, w.T)
         if b is not None:
             out += b
         return out if x.ndim == 2 else out.reshape(x.shape[:-1] + (w.shape[0],))
@@ -64,11 +65,11 @@ class Linear(Function):
         g2 = g if g.ndim == 2 else g.reshape(-1, g.shape[-1])
         dx = dw = db = None
         if gx:
-            dx = g2 @ weight.array
+            dx = matmul(g2, weight.array)
             dx = Tensor._wrap(dx if g.ndim == 2 else dx.reshape(g.shape[:-1] + (dx.shape[-1],)))
         if gw:
             x = input.array
-            dw = Tensor._wrap(g2.T @ (x if x.ndim == 2 else x.reshape(-1, x.shape[-1])))
+            dw = Tensor._wrap(matmul(g2.T, x if x.ndim == 2 else x.reshape(-1, x.shape[-1])))
         if gb:
             db = Tensor._wrap(g2.sum(axis=0))
         return dx, dw, db

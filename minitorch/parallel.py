@@ -1,0 +1,118 @@
+"""Intra-op parallelism: a kernel hands independent pieces of its work to a few threads.
+
+numpy releases the GIL inside copies, ufuncs and BLAS calls, so Python threads that each run
+those on their own slice of a batch keep every core busy where one thread would leave the
+others idle outside the matrix products. While they run, BLAS is held to one thread each
+(through threadpoolctl): two threads each calling a two-thread BLAS on two cores run slower than
+one. ``set_num_threads`` sets how many threads, as in PyTorch, and limits BLAS to as many.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+from threadpoolctl import ThreadpoolController, threadpool_limits
+
+_num_threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+_pool: ThreadPoolExecutor | None = None
+_blas: ThreadpoolController | None = None  # the loaded BLAS libraries, found on first use
+# OpenBLAS runs products of up to this many multiply-adds on the calling thread alone
+_BLAS_SINGLE_THREAD = 1 << 18
+
+
+def get_num_threads() -> int:
+    """How many threads an op may use (default: the cores this process may run on)."""
+    return _num_threads
+
+
+def set_num_threads(n: int) -> None:
+    """Use ``n`` threads inside ops, and limit BLAS to ``n``."""
+    global _num_threads, _pool
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise ValueError(f"set_num_threads expects a positive number of threads, but got {n!r}")
+    if n != _num_threads and _pool is not None:
+        _pool.shutdown()
+        _pool = None
+    _num_threads = n
+    threadpool_limits(n)
+
+
+def split(n: int, parts: int) -> list[slice]:
+    """range(n) cut into ``parts`` contiguous slices of near-equal length (none empty)."""
+    parts = max(1, min(parts, n))
+    bounds = [n * i // parts for i in range(parts + 1)]
+    return [slice(bounds[i], bounds[i + 1]) for i in range(parts)]
+
+
+def map_batches(fn, like, n: int, sample_bytes: int, chunk_bytes: int) -> list:
+    """[fn(batch) for batch in slices of range(n)], each slice about ``chunk_bytes`` of work.
+
+    On the CPU the slices (a multiple of the threads in number) run in parallel; on a GPU,
+    whose kernels are parallel already, in order. ``like`` is an array of the op's device.
+    """
+    cpu = type(like) is np.ndarray
+    threads = _num_threads if cpu else 1
+    parts = -(-n * sample_bytes // chunk_bytes)
+    batches = split(n, -(-parts // threads) * threads)
+    return parallel_map(fn, batches) if cpu else [fn(batch) for batch in batches]
+
+
+def matmul(a, b):
+    """``a @ b`` for 2-d arrays; on the CPU a large product's rows (or columns) are split
+    over the threads.
+
+    Every product that BLAS would thread itself is split here instead, so BLAS's own
+    threads, which spin for a while after each call, never compete with ours for the cores.
+    """
+    (m, k), n = a.shape, b.shape[1]
+    if _num_threads == 1 or m * n * k <= _BLAS_SINGLE_THREAD or type(a) is not np.ndarray:
+        return a @ b
+    out = np.empty((m, n), dtype=np.result_type(a, b))
+    if m >= _num_threads:
+        parallel_map(lambda rows: np.matmul(a[rows], b, out=out[rows]), split(m, _num_threads))
+    else:
+        cols = split(n, _num_threads)
+        parallel_map(lambda c: np.matmul(a, b[:, c], out=out[:, c]), cols)
+    return out
+
+
+def parallel_map(fn, items: list) -> list:
+    """[fn(item) for item in items], run on up to ``get_num_threads()`` threads.
+
+    Thread t takes items t, t + T, t + 2T, ... (the calling thread is one of them), so each
+    thread reuses its own scratch buffers; the results come back in the items' order.
+    """
+    threads = min(_num_threads, len(items))
+    if threads <= 1:
+        return [fn(item) for item in items]
+    global _blas
+    if _blas is None:
+        _blas = ThreadpoolController().select(user_api="blas")
+    pool = _executor()
+    with _blas.limit(limits=1):
+        futures = [pool.submit(_run, fn, items[t::threads]) for t in range(1, threads)]
+        groups = [_run(fn, items[::threads])] + [f.result() for f in futures]
+    return [groups[i % threads][i // threads] for i in range(len(items))]
+
+
+def _run(fn, items):
+    return [fn(item) for item in items]
+
+
+def _executor() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(_num_threads - 1, thread_name_prefix="minitorch")
+    return _pool
+
+
+def _forget_pool_in_child() -> None:
+    """A forked child (a DataLoader worker) has none of the parent's threads: start afresh."""
+    global _pool
+    _pool = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pool_in_child)
