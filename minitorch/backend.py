@@ -130,8 +130,11 @@ def _require_cuda(dev: device):
     if count == 0:
         raise RuntimeError(
             f"Cannot use device '{dev}': no CUDA GPU is available "
-            + ("(cupy is not installed: pip install 'minitorch[cuda]')" if cp is None else
-               "(cupy is installed but found no GPU)")
+            + (
+                "(cupy is not installed: pip install 'minitorch[cuda]')"
+                if cp is None
+                else "(cupy is installed but found no GPU)"
+            )
         )
     if (dev.index or 0) >= count:
         raise RuntimeError(f"CUDA error: invalid device ordinal {dev.index} (found {count} GPUs)")

@@ -32,4 +32,3 @@ __all__ = [
     "set_detect_anomaly",
     "set_grad_enabled",
 ]
-

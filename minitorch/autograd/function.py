@@ -76,9 +76,9 @@ class Function:
         if not self._recording:
             return  # the op is not being recorded: nothing will read these
         self._saved = tensors
-        self._versions = tuple([
-            t._version_counter[0] if isinstance(t, Tensor) else None for t in tensors
-        ])
+        self._versions = tuple(
+            [t._version_counter[0] if isinstance(t, Tensor) else None for t in tensors]
+        )
 
     @property
     def saved_tensors(self) -> tuple:
@@ -218,10 +218,7 @@ def _unpack_output(node, saved: _SavedOutput):
 
 
 def _modified_message(node, t, expected: int) -> str:
-    where = (
-        "a leaf tensor" if t.grad_fn is None
-        else f"output {t._output_nr} of {t.grad_fn.name()}"
-    )
+    where = "a leaf tensor" if t.grad_fn is None else f"output {t._output_nr} of {t.grad_fn.name()}"
     return (
         "one of the variables needed for gradient computation has been modified by an inplace "
         f"operation: [minitorch.{t.dtype.name} tensor of shape {list(t.array.shape)}], which is "
