@@ -8,6 +8,7 @@ Run: ``python -m benchmarks`` (``--json FILE`` also writes the results).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -34,13 +35,21 @@ def _libs():
     return libs
 
 
+@contextlib.contextmanager
 def _set_threads(libs, n: int):
-    """Limit BLAS (numpy, via threadpoolctl) and torch to ``n`` threads."""
+    """Run minitorch (its own threads and numpy's BLAS) and torch on ``n`` threads."""
     from threadpoolctl import threadpool_limits
 
-    if "torch" in libs:
-        libs["torch"].set_num_threads(n)
-    return threadpool_limits(n)
+    minitorch = libs["minitorch"]
+    before = minitorch.get_num_threads()
+    with threadpool_limits(n):  # puts BLAS back as it was afterwards
+        minitorch.set_num_threads(n)
+        if "torch" in libs:
+            libs["torch"].set_num_threads(n)
+        try:
+            yield
+        finally:
+            minitorch.set_num_threads(before)
 
 
 def time_step(step, seconds: float) -> list[float]:

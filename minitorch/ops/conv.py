@@ -179,11 +179,13 @@ def _conv_gemm(xp, windows, w, groups, out_hw, width, bias):
     return out
 
 
-def _weight_grad(xp, grad, windows, width, groups, w_shape):
-    """d/dw = sum over the batch of grad @ im2col(windows)^T, per group; grad (N, O, OH, OW).
+def _weight_grad(xp, grad, windows, width, groups, w_shape, bias=False):
+    """(d/dw, d/db): d/dw = sum over the batch of grad @ im2col(windows)^T, per group, and
+    with ``bias`` d/db = grad summed over all but its channel axis; grad (N, O, OH, OW).
 
     Each chunk's grad is laid out as (O, B, OH, width) to match im2col's columns, zero in the
-    garbage columns, so the chunk's sum over samples and positions is one GEMM.
+    garbage columns, so the chunk's sum over samples and positions is one GEMM, and its bias
+    share a sum over the same cached layout.
     """
     n, o, oh, ow = grad.shape
     k = math.prod(w_shape[1:])
@@ -195,14 +197,20 @@ def _weight_grad(xp, grad, windows, width, groups, w_shape):
         if width != ow:
             g[..., ow:] = 0
         xp.copyto(g[..., :ow], grad[batch].swapaxes(0, 1))
-        return xp.matmul(g.reshape(groups, o // groups, -1), cols.swapaxes(-1, -2))
+        dw = xp.matmul(g.reshape(groups, o // groups, -1), cols.swapaxes(-1, -2))
+        return dw, g.reshape(o, -1).sum(1) if bias else None
 
     sample_bytes = max(k * groups, o) * oh * width * grad.itemsize
     parts = map_batches(chunk, grad, n, sample_bytes, _CHUNK_BYTES)
-    total = parts[0]
-    for part in parts[1:]:
-        total += part
-    return total.reshape(w_shape)
+    if not parts:  # an empty batch
+        dw = xp.zeros((groups, o // groups, k), dtype=grad.dtype)
+        return dw.reshape(w_shape), xp.zeros(o, dtype=grad.dtype) if bias else None
+    dw, db = parts[0]
+    for part_w, part_b in parts[1:]:
+        dw += part_w
+        if bias:
+            db += part_b
+    return dw.reshape(w_shape), db
 
 
 def _input_grad(xp, grad, w, x_shape, stride, pads, dilation, groups):
@@ -274,9 +282,12 @@ class Convolution(Function):
             _, wa = _as_2d(g, w.array)
             dx = _input_grad(xp, g, wa, x_shape, stride, pads, dilation, groups)
             gx = Tensor._wrap(dx.reshape(x_shape_in))
+        with_bias = ctx.needs_input_grad[2]
         if windows is not None:
-            gw = Tensor._wrap(_weight_grad(xp, g, windows.array, ctx.width, groups, w_shape))
-        if ctx.needs_input_grad[2]:
+            dw, db = _weight_grad(xp, g, windows.array, ctx.width, groups, w_shape, with_bias)
+            gw = Tensor._wrap(dw)
+            gb = None if db is None else Tensor._wrap(db)
+        elif with_bias:
             gb = Tensor._wrap(g.sum(axis=(0, 2, 3)))
         return gx, gw, gb, None, None, None, None
 
@@ -323,7 +334,7 @@ class ConvTranspose(Function):
             gx = Tensor._wrap(gx.reshape(x_shape))
         if x is not None:
             xa, _ = _as_2d(x.array, wa)
-            gw = _weight_grad(xp, xa, windows, width, groups, wa.shape)
+            gw, _ = _weight_grad(xp, xa, windows, width, groups, wa.shape)
             gw = Tensor._wrap(gw.reshape(w_shape))
         if ctx.needs_input_grad[2]:
             gb = Tensor._wrap(g.sum(axis=(0, 2, 3)))

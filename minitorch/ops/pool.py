@@ -4,16 +4,20 @@ Max and average pooling loop over the kh * kw kernel offsets; each offset is a s
 the padded input covering every window at once. This beats reducing a reshaped
 (N, C, OH, k, OW, k) view, which numpy does an order of magnitude slower. When the windows tile
 the input exactly (kernel == stride, no padding) backward writes each offset's share straight
-into the gradient instead of adding it into zeros. Backwards compute with arrays, so double
-backward through pooling is not supported.
+into the gradient instead of adding it into zeros. Both directions work a few samples at a
+time, so each offset's pass stays in cache, and on the CPU the chunks run on parallel threads.
+Backwards compute with arrays, so double backward through pooling is not supported.
 """
 
 from __future__ import annotations
 
 from ..autograd.function import Function
 from ..backend import get_array_module
+from ..parallel import map_batches
 from ..tensor import Tensor
 from .conv import _tuple
+
+_CHUNK_BYTES = 1 << 19  # input per chunk of the batch: each offset's passes stay in cache
 
 
 def _out_size(size, k, s, p, d, ceil_mode) -> int:
@@ -69,22 +73,32 @@ def _tiles(x_shape, kernel, stride, pads, dilation, out_hw) -> bool:
 
 
 def _scatter(xp, share, x_shape, dtype, kernel, stride, pads, dilation, out_hw):
-    """d/dx from the kernel offsets' gradient shares; ``share(t, out)`` writes offset t's
-    (N, C, OH, OW) share into ``out``."""
+    """d/dx from the kernel offsets' gradient shares, a few samples at a time.
+
+    ``share(t, batch, out)`` writes offset t's (B, C, OH, OW) share for the samples in
+    ``batch`` into ``out``.
+    """
     offsets = _offsets(kernel, stride, dilation, out_hw)
-    if _tiles(x_shape, kernel, stride, pads, dilation, out_hw):
-        dx = xp.empty(x_shape, dtype=dtype)
-        for t, (rows, cols) in enumerate(offsets):
-            share(t, dx[:, :, rows, cols])
-        return dx
-    (pt, pb), (pl, pr) = pads
+    dx = xp.empty(x_shape, dtype=dtype)
     n, c, h, w = x_shape
-    dxpad = xp.zeros((n, c, h + pt + pb, w + pl + pr), dtype=dtype)
-    part = xp.empty((n, c, *out_hw), dtype=dtype)
-    for t, (rows, cols) in enumerate(offsets):
-        share(t, part)
-        dxpad[:, :, rows, cols] += part
-    return xp.ascontiguousarray(dxpad[:, :, pt : pt + h, pl : pl + w])
+    (pt, pb), (pl, pr) = pads
+    tiles = _tiles(x_shape, kernel, stride, pads, dilation, out_hw)
+
+    def chunk(batch):
+        if tiles:  # each offset's share lands on its own input pixels: write, don't add
+            for t, (rows, cols) in enumerate(offsets):
+                share(t, batch, dx[batch][:, :, rows, cols])
+            return
+        size = batch.stop - batch.start
+        dxpad = xp.zeros((size, c, h + pt + pb, w + pl + pr), dtype=dtype)
+        part = xp.empty((size, c, *out_hw), dtype=dtype)
+        for t, (rows, cols) in enumerate(offsets):
+            share(t, batch, part)
+            dxpad[:, :, rows, cols] += part
+        dx[batch] = dxpad[:, :, pt : pt + h, pl : pl + w]
+
+    map_batches(chunk, dx, n, dx[0].nbytes, _CHUNK_BYTES)
+    return dx
 
 
 class MaxPool2d(Function):
@@ -102,21 +116,27 @@ class MaxPool2d(Function):
         out_hw, pads = _geometry(xa.shape, kernel, stride, padding, dilation, ceil_mode)
         low = -float("inf") if xa.dtype.kind == "f" else xp.iinfo(xa.dtype).min
         xpad = _pad(xp, xa, pads, low)
-        kk = kernel[0] * kernel[1]
-        idx_type = xp.uint8 if kk <= 256 else xp.int32
+        offsets = _offsets(kernel, stride, dilation, out_hw)
+        idx_type = xp.uint8 if len(offsets) <= 256 else xp.int32
         track = ctx.needs_input_grad[0] or return_indices  # without them no argmax is needed
-        out = arg = None
-        for t, (rows, cols) in enumerate(_offsets(kernel, stride, dilation, out_hw)):
-            v = xpad[:, :, rows, cols]
-            if out is None:
-                out = v.copy()
-                arg = xp.zeros(v.shape, dtype=idx_type) if track else None
-                continue
-            if track:
-                # Offsets come in increasing order, so a strictly larger value's offset t is
-                # larger than the current argmax: max() sets it, ties keep the first maximum.
-                xp.maximum(arg, (v > out) * idx_type(t), out=arg)
-            xp.maximum(out, v, out=out)
+        out = xp.empty((*xa.shape[:2], *out_hw), dtype=xa.dtype)
+        arg = xp.zeros(out.shape, dtype=idx_type) if track else None
+
+        def chunk(batch):
+            xb, ob = xpad[batch], out[batch]
+            for t, (rows, cols) in enumerate(offsets):
+                v = xb[:, :, rows, cols]
+                if t == 0:
+                    xp.copyto(ob, v)
+                    continue
+                if track:
+                    # Offsets come in increasing order, so a strictly larger value's offset t is
+                    # larger than the current argmax: max() sets it, ties keep the first maximum.
+                    ab = arg[batch]
+                    xp.maximum(ab, (v > ob) * idx_type(t), out=ab)
+                xp.maximum(ob, v, out=ob)
+
+        map_batches(chunk, xa, xa.shape[0], xpad[0].nbytes, _CHUNK_BYTES)
         ctx.geometry = (xa.shape, kernel, stride, pads, dilation, out_hw)
         if ctx.needs_input_grad[0]:
             ctx.save_for_backward(Tensor._wrap(arg))
@@ -134,8 +154,8 @@ class MaxPool2d(Function):
         xp = get_array_module(g)
         idx_type = a.dtype.type
 
-        def share(t, out):
-            xp.multiply(g, a == idx_type(t), out=out)
+        def share(t, batch, out):
+            xp.multiply(g[batch], a[batch] == idx_type(t), out=out)
 
         dx = _scatter(xp, share, x_shape, g.dtype, kernel, stride, pads, dilation, out_hw)
         return Tensor._wrap(dx), None, None, None, None, None, None
@@ -161,14 +181,20 @@ class AvgPool2d(Function):
         dilation = (1, 1)
         out_hw, pads = _geometry(xa.shape, kernel, stride, padding, dilation, ceil_mode)
         xpad = _pad(xp, xa, pads, 0)
-        out = None
-        for rows, cols in _offsets(kernel, stride, dilation, out_hw):
-            if out is None:
-                out = xpad[:, :, rows, cols].copy()
-            else:
-                out += xpad[:, :, rows, cols]
+        offsets = _offsets(kernel, stride, dilation, out_hw)
         scale = _scale(xp, xa, kernel, stride, padding, out_hw, count_include_pad, divisor_override)
-        out *= scale
+        out = xp.empty((*xa.shape[:2], *out_hw), dtype=xa.dtype)
+
+        def chunk(batch):
+            xb, ob = xpad[batch], out[batch]
+            for t, (rows, cols) in enumerate(offsets):
+                if t == 0:
+                    xp.copyto(ob, xb[:, :, rows, cols])
+                else:
+                    ob += xb[:, :, rows, cols]
+            ob *= scale
+
+        map_batches(chunk, xa, xa.shape[0], xpad[0].nbytes, _CHUNK_BYTES)
         ctx.geometry = (xa.shape, kernel, stride, pads, out_hw, scale)
         return out
 
@@ -177,10 +203,9 @@ class AvgPool2d(Function):
         x_shape, kernel, stride, pads, out_hw, scale = ctx.geometry
         g = grad.array
         xp = get_array_module(g)
-        scaled = g * scale
 
-        def share(t, out):
-            xp.copyto(out, scaled)
+        def share(t, batch, out):
+            xp.multiply(g[batch], scale, out=out)
 
         dx = _scatter(xp, share, x_shape, g.dtype, kernel, stride, pads, (1, 1), out_hw)
         return Tensor._wrap(dx), None, None, None, None, None, None
