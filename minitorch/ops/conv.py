@@ -214,16 +214,20 @@ def _weight_grad(xp, grad, windows, width, groups, w_shape, bias=False):
 
 
 def _input_grad(xp, grad, w, x_shape, stride, pads, dilation, groups):
-    """d/dx of a conv2d with weight w, given grad (N, O, OH, OW) of its output."""
+    """d/dx of a conv2d with weight w, given grad (N, O, OH, OW) of its output.
+
+    A stride-1 conv's input gradient is itself a conv: of the output gradient, padded by the
+    kernel's reach, with the kernel flipped and its in/out channels swapped (its im2col copies
+    contiguous runs, and its GEMM sums over O*kh*kw). Other strides use col2im: per chunk of
+    samples, one GEMM w^T @ grad (grad laid out as (O, B*OH*OW)) gives every window's share of
+    d/dx, added back into a padded chunk one kernel offset at a time with slice-adds.
+    """
     n, c, h, wd = x_shape
     o, cg, kh, kw = w.shape
     (sh, sw), (dh, dw) = stride, dilation
     (pt, pb), (pl, pr) = pads
     oh, ow = grad.shape[2:]
     if (sh, sw) == (1, 1):
-        # A stride-1 conv's input gradient is itself a conv: of the output gradient, padded by
-        # the kernel's reach, with the kernel flipped and its in/out channels swapped. Its GEMM
-        # sums over O*kh*kw, which BLAS runs ~3x faster than col2im's GEMM summing over O.
         flipped = w.reshape(groups, o // groups, cg, kh, kw)[..., ::-1, ::-1].swapaxes(1, 2)
         flipped = flipped.reshape(c, o // groups, kh, kw)
         top, left = dh * (kh - 1) - pt, dw * (kw - 1) - pl
@@ -231,18 +235,35 @@ def _input_grad(xp, grad, w, x_shape, stride, pads, dilation, groups):
         pads = ((top, bottom), (left, right))
         windows, out_hw, width = _windows(xp, grad, (kh, kw), (1, 1), dilation, pads)
         return _conv_gemm(xp, windows, flipped, groups, out_hw, width, None)
-    # col2im: w^T @ grad gives each window's share of d/dx; add the windows back one kernel
-    # offset at a time.
     wt = w.reshape(groups, o // groups, -1).swapaxes(1, 2)  # (groups, Cg*kh*kw, O/groups)
-    dcols = xp.matmul(wt, grad.reshape(n, groups, o // groups, oh * ow))
-    dcols = dcols.reshape(n, c, kh, kw, oh, ow)
-    dxpad = xp.zeros((n, c, h + pt + pb, wd + pl + pr), dtype=grad.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
-            cols = slice(j * dw, j * dw + sw * (ow - 1) + 1, sw)
-            dxpad[:, :, rows, cols] += dcols[:, :, i, j]
-    return xp.ascontiguousarray(dxpad[:, :, pt : pt + h, pl : pl + wd])
+    offsets = [
+        (
+            i,
+            j,
+            slice(i * dh, i * dh + sh * (oh - 1) + 1, sh),
+            slice(j * dw, j * dw + sw * (ow - 1) + 1, sw),
+        )
+        for i in range(kh)
+        for j in range(kw)
+    ]
+    dx = xp.empty(x_shape, dtype=grad.dtype)
+
+    def chunk(batch):
+        size = batch.stop - batch.start
+        g = _scratch(xp, grad, "grad", (o, size, oh, ow))
+        xp.copyto(g, grad[batch].swapaxes(0, 1))
+        dcols = _scratch(xp, grad, "gemm", (groups, cg * kh * kw, size * oh * ow))
+        xp.matmul(wt, g.reshape(groups, o // groups, -1), out=dcols)
+        dcols = dcols.reshape(c, kh, kw, size, oh, ow)
+        dxpad = _scratch(xp, grad, "dxpad", (c, size, h + pt + pb, wd + pl + pr))
+        dxpad.fill(0)
+        for i, j, rows, cols in offsets:
+            dxpad[:, :, rows, cols] += dcols[:, i, j]
+        xp.copyto(dx[batch], dxpad[:, :, pt : pt + h, pl : pl + wd].swapaxes(0, 1))
+
+    sample_bytes = max(c * kh * kw, o) * oh * ow * grad.itemsize
+    map_batches(chunk, grad, n, sample_bytes, _CHUNK_BYTES)
+    return dx
 
 
 class Convolution(Function):
