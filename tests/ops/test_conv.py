@@ -227,3 +227,12 @@ def test_pointwise_conv_uses_the_input_as_im2col(stride, padding, device):
     x, w, b = randn(10, (3, 4, 5, 6), (7, 4, 1, 1), (7,))
     kw = {"stride": stride, "padding": padding}
     check_torch(lambda lib, *t: _conv2d(lib, *t, **kw), x, w, b, device=device)
+
+
+@pytest.mark.parametrize("stride", [1, 2])
+def test_empty_batch(stride, device):
+    """A batch of 0 samples gives empty outputs and zero weight and bias gradients."""
+    x, w, b = randn(11, (0, 3, 5, 5), (4, 3, 3, 3), (4,))
+    check_torch(lambda lib, *t: _conv2d(lib, *t, stride=stride, padding=1), x, w, b, device=device)
+    wt = randn(12, (3, 4, 3, 3))[0]
+    check_torch(lambda lib, *t: _tconv2d(lib, *t, stride=stride), x, wt, b, device=device)
