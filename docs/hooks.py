@@ -161,6 +161,7 @@ COMMON = {
         logical_or softmax log_softmax
         no_grad enable_grad set_grad_enabled inference_mode is_grad_enabled
         save load device get_default_dtype set_default_dtype is_tensor numel set_num_threads
+        get_num_threads
     """,
     "minitorch.Tensor": """
         shape size dim ndim numel dtype device requires_grad grad grad_fn is_leaf data T mT
