@@ -21,7 +21,6 @@ _blas: ThreadpoolController | None = None  # the loaded BLAS libraries, found on
 # OpenBLAS runs products of up to this many multiply-adds on the calling thread alone;
 # from _BLAS_THREADED on, its threads pay for themselves (MLP batch 512: 0.55 vs 0.97 ms).
 _BLAS_SINGLE_THREAD, _BLAS_THREADED = 1 << 18, 1 << 25
-_MIN_ELEMENTS = 1 << 18  # smaller elementwise passes take less time than waking a thread
 
 
 def get_num_threads() -> int:
@@ -79,23 +78,6 @@ def matmul(a, b):
         return a @ b
     with _blas_controller().limit(limits=1):
         return a @ b
-
-
-def map_elements(fn, out, *inputs):
-    """fn(out, *inputs) for an elementwise pass, split over the threads for large contiguous
-    CPU arrays (all of one shape); returns ``out``."""
-    arrays = (out, *inputs)
-    if (
-        _num_threads == 1
-        or type(out) is not np.ndarray
-        or out.size < _MIN_ELEMENTS
-        or not all(a.flags.c_contiguous for a in arrays)
-    ):
-        fn(out, *inputs)
-        return out
-    flat = [a.reshape(-1) for a in arrays]
-    parallel_map(lambda part: fn(*(a[part] for a in flat)), split(out.size, _num_threads))
-    return out
 
 
 def parallel_map(fn, items: list) -> list:

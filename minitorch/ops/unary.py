@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from ..autograd.function import Function
-from ..autograd.grad_mode import state
 from ..backend import get_array_module
 from ..dtypes import get_default_dtype
-from ..parallel import map_elements
 from ..tensor import Tensor
 from ._util import broadcast_error, meta, operands, reduce_to
 
@@ -160,28 +158,19 @@ class Sigmoid(Function):
 
 
 class Relu(Function):
-    """max(a, 0); d/da = 1 where a > 0, else 0. Large CPU arrays are split over the threads."""
+    """max(a, 0); d/da = 1 where a > 0, else 0."""
 
     @staticmethod
     def forward(ctx, a):
         x = a.array
-        xp = get_array_module(x)
-        out = map_elements(lambda o, i: xp.maximum(i, 0, out=o), xp.empty_like(x), x)
-        out = Tensor._wrap(out)
+        out = Tensor._wrap(get_array_module(x).maximum(x, 0))
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        if state.grad_enabled:  # create_graph: keep the product differentiable
-            return grad * (out > 0)
-        g = grad.array
-        xp = get_array_module(g)
-        dx = xp.empty(g.shape, dtype=g.dtype)
-        return Tensor._wrap(
-            map_elements(lambda d, g, o: xp.multiply(g, o > 0, out=d), dx, g, out.array)
-        )
+        return grad * (out > 0)
 
 
 class Abs(Function):
