@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..autograd.function import Function
+from ..autograd.grad_mode import state
 from ..backend import get_array_module
 from ..dtypes import get_default_dtype
 from ..tensor import Tensor
@@ -170,7 +171,11 @@ class Relu(Function):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return grad * (out > 0)
+        if state.grad_enabled:  # create_graph: keep the product differentiable
+            return grad * (out > 0)
+        # on arrays, numpy multiplies by the mask directly (the tensor op would first cast it)
+        g = grad.array
+        return Tensor._wrap(get_array_module(g).multiply(g, out.array > 0))
 
 
 class Abs(Function):
