@@ -133,7 +133,7 @@ def _scratch(xp, like, name, shape):
         cache = _scratch_buffers.by_key = {}
     buf = cache.get(key)
     if buf is None or buf.size < size:
-        buf = cache[key] = xp.empty(max(size, _CHUNK_BYTES // like.itemsize), dtype=like.dtype)
+        buf = cache[key] = xp.empty(size, dtype=like.dtype)
     return buf[:size].reshape(shape)
 
 
