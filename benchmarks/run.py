@@ -25,6 +25,8 @@ import time
 from . import op_overhead
 from .workloads import WORKLOADS
 
+TURNS = 8  # each library times each workload in this many turns, alternating
+
 
 def _libs():
     import minitorch
@@ -127,9 +129,9 @@ def bench_steps(timers: dict, threads: int, seconds: float) -> list[dict]:
     rows = []
     for name, (_, target) in WORKLOADS.items():
         samples = {lib: [] for lib in timers}
-        for _ in range(4):  # take turns so a busy neighbour core hits both libraries alike
+        for _ in range(TURNS):  # take turns so a busy neighbour core hits both libraries alike
             for lib, run in timers.items():
-                samples[lib] += run(name, threads, seconds / 4)
+                samples[lib] += run(name, threads, seconds / TURNS)
         rows.append(
             {
                 "workload": name,
@@ -232,7 +234,9 @@ def _fmt_ratio(row, target=None):
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=4.0, help="timing budget per workload")
+    parser.add_argument(
+        "--seconds", type=float, default=8.0, help="timing budget per workload and library"
+    )
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     parser.add_argument("--skip-memory", action="store_true")
