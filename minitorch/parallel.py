@@ -9,7 +9,9 @@ one. ``set_num_threads`` sets how many threads, as in PyTorch, and limits BLAS t
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -18,6 +20,9 @@ from threadpoolctl import ThreadpoolController, threadpool_limits
 _num_threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 _pool: ThreadPoolExecutor | None = None
 _blas: ThreadpoolController | None = None  # the loaded BLAS libraries, found on first use
+_blas_lock = threading.Lock()
+_blas_users = 0  # threads inside _one_blas_thread()
+_blas_limiter = None
 # OpenBLAS runs products of up to this many multiply-adds on the calling thread alone;
 # from _BLAS_THREADED on, its threads pay for themselves (MLP batch 512: 0.55 vs 0.97 ms).
 _BLAS_SINGLE_THREAD, _BLAS_THREADED = 1 << 18, 1 << 25
@@ -76,7 +81,7 @@ def matmul(a, b):
         or type(a) is not np.ndarray
     ):
         return a @ b
-    with _blas_controller().limit(limits=1):
+    with _one_blas_thread():
         return a @ b
 
 
@@ -90,7 +95,7 @@ def parallel_map(fn, items: list) -> list:
     if threads <= 1:
         return [fn(item) for item in items]
     pool = _executor()
-    with _blas_controller().limit(limits=1):
+    with _one_blas_thread():
         futures = [pool.submit(_run, fn, items[t::threads]) for t in range(1, threads)]
         groups = [_run(fn, items[::threads])] + [f.result() for f in futures]
     return [groups[i % threads][i // threads] for i in range(len(items))]
@@ -100,11 +105,24 @@ def _run(fn, items):
     return [fn(item) for item in items]
 
 
-def _blas_controller() -> ThreadpoolController:
-    global _blas
-    if _blas is None:
-        _blas = ThreadpoolController().select(user_api="blas")
-    return _blas
+@contextlib.contextmanager
+def _one_blas_thread():
+    """BLAS held to one thread inside; the first caller in limits it and the last one out puts
+    it back, so calls from several user threads at once cannot leave it limited."""
+    global _blas, _blas_users, _blas_limiter
+    with _blas_lock:
+        if _blas_users == 0:
+            if _blas is None:
+                _blas = ThreadpoolController().select(user_api="blas")
+            _blas_limiter = _blas.limit(limits=1)
+        _blas_users += 1
+    try:
+        yield
+    finally:
+        with _blas_lock:
+            _blas_users -= 1
+            if _blas_users == 0:
+                _blas_limiter.restore_original_limits()
 
 
 def _executor() -> ThreadPoolExecutor:

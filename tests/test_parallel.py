@@ -80,6 +80,20 @@ def test_blas_runs_on_one_thread_inside_parallel_work_and_as_set_outside(threads
     assert _blas_threads() == 2
 
 
+@pytest.mark.skipif(_blas_threads() is None, reason="no BLAS found by threadpoolctl")
+def test_overlapping_users_of_one_blas_thread_leave_blas_as_it_was(threads):
+    """Two user threads in ops at once: A enters, B enters, A leaves, B leaves."""
+    threads(2)
+    first, second = parallel._one_blas_thread(), parallel._one_blas_thread()
+    first.__enter__()
+    second.__enter__()
+    assert _blas_threads() == 1
+    first.__exit__(None, None, None)
+    assert _blas_threads() == 1  # B is still inside
+    second.__exit__(None, None, None)
+    assert _blas_threads() == 2
+
+
 @pytest.mark.parametrize("bad", [0, -1, 1.5, True, "2"])
 def test_set_num_threads_rejects_non_positive_or_non_int(bad):
     with pytest.raises(ValueError, match="positive number of threads"):
