@@ -42,7 +42,7 @@ def set_num_threads(n: int) -> None:
         _pool.shutdown()
         _pool = None
     _num_threads = n
-    threadpool_limits(n)
+    threadpool_limits(n, user_api="blas")
 
 
 def split(n: int, parts: int) -> list[slice]:
