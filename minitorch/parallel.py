@@ -2,9 +2,11 @@
 
 numpy releases the GIL inside copies, ufuncs and BLAS calls, so Python threads that each run
 those on their own slice of a batch keep every core busy where one thread would leave the
-others idle outside the matrix products. While they run, BLAS is held to one thread each
-(through threadpoolctl): two threads each calling a two-thread BLAS on two cores run slower than
-one. ``set_num_threads`` sets how many threads, as in PyTorch, and limits BLAS to as many.
+others idle outside the matrix products. Convolution and pooling use ``map_batches``. While the
+threads run, BLAS is held to one thread each (through threadpoolctl): two threads each calling
+a two-thread BLAS on two cores run slower than one. Waking a sleeping thread costs tens of
+microseconds, so only work of a millisecond or more is worth handing over.
+``set_num_threads`` sets how many threads, as in PyTorch, and limits BLAS to as many.
 """
 
 from __future__ import annotations
