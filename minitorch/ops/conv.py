@@ -81,12 +81,15 @@ def _pad(xp, x, pads):
 
 
 def _windows(xp, x, kernel, stride, dilation, pads):
-    """The kernel windows of x padded by ``pads``: (view, (OH, OW), width).
+    """The kernel windows of x padded by ``pads``: (view, (OH, OW), width, edges).
 
     ``view`` is a strided view (N, C, kh, kw, P) over OH rows of ``width`` output positions
-    (no copy). With stride 1 it walks the flattened padded rows, so each kernel offset is one
-    contiguous run and im2col copies 3-4x faster than from an (OH, OW) view; the rows are then
-    the padded width wide, and their last ``width - OW`` positions are garbage that
+    (no copy). With stride 1 it walks the flattened rows, so each kernel offset is one
+    contiguous run and im2col copies 3-4x faster than from an (OH, OW) view. When the padding
+    keeps the width ("same"), the rows stay unpadded: a window column that falls off a row's
+    edge reads its neighbour row instead of padding, and ``edges`` = (width, ((j, columns),
+    ...)) names, per kernel column j, the output columns that im2col must zero. Otherwise the
+    rows are the padded width wide, and their last ``width - OW`` positions are garbage that
     ``_conv_gemm`` drops and ``_weight_grad`` zeroes on the gradient side. Other strides give
     an (OH, OW) view.
     """
@@ -95,25 +98,36 @@ def _windows(xp, x, kernel, stride, dilation, pads):
     n, c, h, w = x.shape
     hp, wp = h + pt + pb, w + pl + pr
     out_hw = ((hp - dh * (kh - 1) - 1) // sh + 1, (wp - dw * (kw - 1) - 1) // sw + 1)
-    if (sh, sw) == (1, 1):
-        if kw == 1 and not (pt or pb or pl or pr) and x.flags.c_contiguous:
-            flat = x.reshape(n, c, h * w)  # nothing to pad: the input itself is the buffer
-        else:
-            # the window starting on the last row's last position reaches (kw-1)*dw past it
-            flat = xp.zeros((n, c, hp * wp + dw * (kw - 1)), dtype=x.dtype)
-            flat[:, :, : hp * wp].reshape(n, c, hp, wp)[:, :, pt : pt + h, pl : pl + w] = x
-        s = flat.strides[2]
-        view = xp.lib.stride_tricks.as_strided(
-            flat,
-            shape=(n, c, kh, kw, out_hw[0] * wp),
-            strides=(flat.strides[0], flat.strides[1], dh * wp * s, dw * s, s),
-        )
-        return view, out_hw, wp
-    xpad = _pad(xp, x, ((pt, pb), (pl, pr)))
-    span = (dh * (kh - 1) + 1, dw * (kw - 1) + 1)
-    view = xp.lib.stride_tricks.sliding_window_view(xpad, span, axis=(2, 3))
-    view = view[:, :, : sh * (out_hw[0] - 1) + 1 : sh, : sw * (out_hw[1] - 1) + 1 : sw, ::dh, ::dw]
-    return view.transpose(0, 1, 4, 5, 2, 3), out_hw, out_hw[1]
+    if (sh, sw) != (1, 1):
+        xpad = _pad(xp, x, ((pt, pb), (pl, pr)))
+        span = (dh * (kh - 1) + 1, dw * (kw - 1) + 1)
+        view = xp.lib.stride_tricks.sliding_window_view(xpad, span, axis=(2, 3))
+        view = view[:, :, : sh * (out_hw[0] - 1) + 1 : sh, : sw * (out_hw[1] - 1) + 1 : sw]
+        return view[..., ::dh, ::dw].transpose(0, 1, 4, 5, 2, 3), out_hw, out_hw[1], None
+    edges = None
+    if kw == 1 and not (pt or pb or pl or pr) and x.flags.c_contiguous:
+        width, flat = w, x.reshape(n, c, h * w)  # nothing to pad: the input itself is the buffer
+    elif out_hw[1] == w:
+        # rows w wide, pl elements before the first and pr after the last: a window's reads
+        # stay inside the buffer, those off a row's edge land on zeros or the next row
+        width = w
+        flat = xp.zeros((n, c, pl + hp * w + pr), dtype=x.dtype)
+        flat[:, :, pl : pl + hp * w].reshape(n, c, hp, w)[:, :, pt : pt + h] = x
+        off = [(j, slice(0, min(pl - j * dw, w))) for j in range(kw) if pl - j * dw > 0]
+        off += [(j, slice(max(w + pl - j * dw, 0), w)) for j in range(kw) if pl - j * dw < 0]
+        edges = (w, tuple(off)) if off else None
+    else:
+        # the window starting on the last row's last position reaches (kw-1)*dw past it
+        width = wp
+        flat = xp.zeros((n, c, hp * wp + dw * (kw - 1)), dtype=x.dtype)
+        flat[:, :, : hp * wp].reshape(n, c, hp, wp)[:, :, pt : pt + h, pl : pl + w] = x
+    s = flat.strides[2]
+    view = xp.lib.stride_tricks.as_strided(
+        flat,
+        shape=(n, c, kh, kw, out_hw[0] * width),
+        strides=(flat.strides[0], flat.strides[1], dh * width * s, dw * s, s),
+    )
+    return view, out_hw, width, edges
 
 
 def _scratch(xp, like, name, shape):
@@ -137,8 +151,9 @@ def _scratch(xp, like, name, shape):
     return buf[:size].reshape(shape)
 
 
-def _im2col(xp, windows, batch):
-    """A contiguous (C*kh*kw, B*P) copy of the windows of the B samples in ``batch``.
+def _im2col(xp, windows, batch, edges):
+    """A contiguous (C*kh*kw, B*P) copy of the windows of the B samples in ``batch``, zero
+    where ``edges`` (from ``_windows``) says a window column fell off its row.
 
     Samples sit side by side along the columns, so one GEMM covers the whole chunk: BLAS
     splits one large product across threads far better than B small ones.
@@ -147,10 +162,15 @@ def _im2col(xp, windows, batch):
     c, kh, kw = windows.shape[1:4]
     cols = _scratch(xp, windows, "cols", (c, kh, kw, b, *windows.shape[4:]))
     xp.copyto(cols, xp.moveaxis(windows[batch], 0, 3))
+    if edges is not None:
+        width, off = edges
+        rows = cols.reshape(c, kh, kw, b, -1, width)
+        for j, columns in off:
+            rows[:, :, j, :, :, columns] = 0
     return cols.reshape(c * kh * kw, -1)
 
 
-def _conv_gemm(xp, windows, w, groups, out_hw, width, bias):
+def _conv_gemm(xp, windows, w, groups, out_hw, width, bias, edges):
     """Convolution output (N, O, OH, OW) = w @ im2col(windows) + bias, per group.
 
     Each chunk's GEMM gives (O, B, OH, width); dropping the garbage columns, moving the batch
@@ -165,7 +185,7 @@ def _conv_gemm(xp, windows, w, groups, out_hw, width, bias):
 
     def chunk(batch):
         size = batch.stop - batch.start
-        cols = _im2col(xp, windows, batch).reshape(groups, k, size * positions)
+        cols = _im2col(xp, windows, batch, edges).reshape(groups, k, size * positions)
         res = _scratch(xp, w, "gemm", (groups, o // groups, size * positions))
         xp.matmul(wg, cols, out=res)
         res = res.reshape(o, size, out_hw[0], width)[..., : out_hw[1]]
@@ -179,7 +199,7 @@ def _conv_gemm(xp, windows, w, groups, out_hw, width, bias):
     return out
 
 
-def _weight_grad(xp, grad, windows, width, groups, w_shape, bias=False):
+def _weight_grad(xp, grad, windows, width, edges, groups, w_shape, bias=False):
     """(d/dw, d/db): d/dw = sum over the batch of grad @ im2col(windows)^T, per group, and
     with ``bias`` d/db = grad summed over all but its channel axis; grad (N, O, OH, OW).
 
@@ -192,7 +212,7 @@ def _weight_grad(xp, grad, windows, width, groups, w_shape, bias=False):
 
     def chunk(batch):
         size = batch.stop - batch.start
-        cols = _im2col(xp, windows, batch).reshape(groups, k, size * oh * width)
+        cols = _im2col(xp, windows, batch, edges).reshape(groups, k, size * oh * width)
         g = _scratch(xp, grad, "grad", (o, size, oh, width))
         if width != ow:
             g[..., ow:] = 0
@@ -233,8 +253,8 @@ def _input_grad(xp, grad, w, x_shape, stride, pads, dilation, groups):
         top, left = dh * (kh - 1) - pt, dw * (kw - 1) - pl
         bottom, right = h + dh * (kh - 1) - oh - top, wd + dw * (kw - 1) - ow - left
         pads = ((top, bottom), (left, right))
-        windows, out_hw, width = _windows(xp, grad, (kh, kw), (1, 1), dilation, pads)
-        return _conv_gemm(xp, windows, flipped, groups, out_hw, width, None)
+        windows, out_hw, width, edges = _windows(xp, grad, (kh, kw), (1, 1), dilation, pads)
+        return _conv_gemm(xp, windows, flipped, groups, out_hw, width, None, edges)
     wt = w.reshape(groups, o // groups, -1).swapaxes(1, 2)  # (groups, Cg*kh*kw, O/groups)
     offsets = [
         (
@@ -279,11 +299,12 @@ class Convolution(Function):
     def forward(ctx, x, w, b, stride, pads, dilation, groups):
         xa, wa = _as_2d(x.array, w.array)
         xp = get_array_module(xa)
-        windows, out_hw, width = _windows(xp, xa, wa.shape[2:], stride, dilation, pads)
-        out = _conv_gemm(xp, windows, wa, groups, out_hw, width, None if b is None else b.array)
+        windows, out_hw, width, edges = _windows(xp, xa, wa.shape[2:], stride, dilation, pads)
+        bias = None if b is None else b.array
+        out = _conv_gemm(xp, windows, wa, groups, out_hw, width, bias, edges)
         gx, gw = ctx.needs_input_grad[:2]
         ctx.geometry = (xa.shape, x.array.shape, w.array.shape, stride, pads, dilation, groups)
-        ctx.width = width
+        ctx.layout = (width, edges)
         # x itself is saved too, so an in-place change of it is caught before backward
         ctx.save_for_backward(
             x if gw else None, Tensor._wrap(windows) if gw else None, w if gx else None
@@ -305,7 +326,8 @@ class Convolution(Function):
             gx = Tensor._wrap(dx.reshape(x_shape_in))
         with_bias = ctx.needs_input_grad[2]
         if windows is not None:
-            dw, db = _weight_grad(xp, g, windows.array, ctx.width, groups, w_shape, with_bias)
+            width, edges = ctx.layout
+            dw, db = _weight_grad(xp, g, windows.array, width, edges, groups, w_shape, with_bias)
             gw = Tensor._wrap(dw)
             gb = None if db is None else Tensor._wrap(db)
         elif with_bias:
@@ -348,14 +370,14 @@ class ConvTranspose(Function):
             for k in range(2)
         ]
         pads = ((pt, pb - extra[0]), (pl, pr - extra[1]))
-        windows, in_hw, width = _windows(xp, g, wa.shape[2:], stride, dilation, pads)
+        windows, in_hw, width, edges = _windows(xp, g, wa.shape[2:], stride, dilation, pads)
         gx = gw = gb = None
         if ctx.needs_input_grad[0]:
-            gx = _conv_gemm(xp, windows, wa, groups, in_hw, width, None)
+            gx = _conv_gemm(xp, windows, wa, groups, in_hw, width, None, edges)
             gx = Tensor._wrap(gx.reshape(x_shape))
         if x is not None:
             xa, _ = _as_2d(x.array, wa)
-            gw, _ = _weight_grad(xp, xa, windows, width, groups, wa.shape)
+            gw, _ = _weight_grad(xp, xa, windows, width, edges, groups, wa.shape)
             gw = Tensor._wrap(gw.reshape(w_shape))
         if ctx.needs_input_grad[2]:
             gb = Tensor._wrap(g.sum(axis=(0, 2, 3)))
