@@ -26,7 +26,7 @@ from ._util import device_mismatch
 # Per-sample work (im2col copy, GEMM output) in one chunk of the batch: a few MB at a time keep
 # each chunk's im2col copy in cache for the GEMM that reads it (10-20% faster than one pass).
 _CHUNK_BYTES = 1 << 22
-_scratch_buffers = threading.local()  # per thread: (device, dtype) -> reusable im2col buffer
+_scratch_buffers = threading.local()  # per thread: (name, device, dtype) -> reusable buffer
 _SCALAR_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "int64": "Long"}
 
 
@@ -170,7 +170,7 @@ def _im2col(xp, windows, batch, edges):
     return cols.reshape(c * kh * kw, -1)
 
 
-def _conv_gemm(xp, windows, w, groups, out_hw, width, bias, edges):
+def _conv_gemm(xp, windows, w, groups, out_hw, width, edges, bias):
     """Convolution output (N, O, OH, OW) = w @ im2col(windows) + bias, per group.
 
     Each chunk's GEMM gives (O, B, OH, width); dropping the garbage columns, moving the batch
@@ -254,7 +254,7 @@ def _input_grad(xp, grad, w, x_shape, stride, pads, dilation, groups):
         bottom, right = h + dh * (kh - 1) - oh - top, wd + dw * (kw - 1) - ow - left
         pads = ((top, bottom), (left, right))
         windows, out_hw, width, edges = _windows(xp, grad, (kh, kw), (1, 1), dilation, pads)
-        return _conv_gemm(xp, windows, flipped, groups, out_hw, width, None, edges)
+        return _conv_gemm(xp, windows, flipped, groups, out_hw, width, edges, None)
     wt = w.reshape(groups, o // groups, -1).swapaxes(1, 2)  # (groups, Cg*kh*kw, O/groups)
     offsets = [
         (
@@ -301,7 +301,7 @@ class Convolution(Function):
         xp = get_array_module(xa)
         windows, out_hw, width, edges = _windows(xp, xa, wa.shape[2:], stride, dilation, pads)
         bias = None if b is None else b.array
-        out = _conv_gemm(xp, windows, wa, groups, out_hw, width, bias, edges)
+        out = _conv_gemm(xp, windows, wa, groups, out_hw, width, edges, bias)
         gx, gw = ctx.needs_input_grad[:2]
         ctx.geometry = (xa.shape, x.array.shape, w.array.shape, stride, pads, dilation, groups)
         ctx.layout = (width, edges)
@@ -373,7 +373,7 @@ class ConvTranspose(Function):
         windows, in_hw, width, edges = _windows(xp, g, wa.shape[2:], stride, dilation, pads)
         gx = gw = gb = None
         if ctx.needs_input_grad[0]:
-            gx = _conv_gemm(xp, windows, wa, groups, in_hw, width, None, edges)
+            gx = _conv_gemm(xp, windows, wa, groups, in_hw, width, edges, None)
             gx = Tensor._wrap(gx.reshape(x_shape))
         if x is not None:
             xa, _ = _as_2d(x.array, wa)
