@@ -14,10 +14,8 @@ from ..tensor import Tensor
 from .module import Module
 
 
-class MaxPool2d(Module):
-    """Max over each kernel window of (N, C, H, W); stride defaults to the kernel size."""
-
-    _pool = staticmethod(max_pool2d)  # MaxPool1d swaps in max_pool1d
+class _MaxPoolNd(Module):
+    """MaxPool1d's and MaxPool2d's shared constructor and forward; ``_pool`` is the op."""
 
     def __init__(
         self,
@@ -58,13 +56,55 @@ def _single(value) -> tuple:
     return tuple(value) if isinstance(value, (tuple, list)) else (value,)
 
 
-class MaxPool1d(MaxPool2d):
-    """Max over each window of (N, C, L): a MaxPool2d of height 1."""
+class MaxPool1d(_MaxPoolNd):
+    """Max over each window of (N, C, L): a max_pool2d of height 1."""
 
     _pool = staticmethod(max_pool1d)
 
 
-class AvgPool2d(Module):
+class MaxPool2d(_MaxPoolNd):
+    """Max over each kernel window of (N, C, H, W); stride defaults to the kernel size."""
+
+    _pool = staticmethod(max_pool2d)
+
+
+class _AvgPoolNd(Module):
+    """AvgPool1d's and AvgPool2d's shared print format."""
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AvgPool1d(_AvgPoolNd):
+    """Mean over each window of (N, C, L): an avg_pool2d of height 1."""
+
+    def __init__(
+        self,
+        kernel_size,
+        stride=None,
+        padding=0,
+        ceil_mode: bool = False,
+        count_include_pad: bool = True,
+    ) -> None:
+        super().__init__()
+        self.kernel_size = _single(kernel_size)
+        self.stride = _single(kernel_size if stride is None else stride)
+        self.padding = _single(padding)
+        self.ceil_mode = ceil_mode
+        self.count_include_pad = count_include_pad
+
+    def forward(self, input: Tensor) -> Tensor:
+        return avg_pool1d(
+            input,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.ceil_mode,
+            self.count_include_pad,
+        )
+
+
+class AvgPool2d(_AvgPoolNd):
     """Mean over each kernel window of (N, C, H, W); stride defaults to the kernel size."""
 
     def __init__(
@@ -95,41 +135,9 @@ class AvgPool2d(Module):
             self.divisor_override,
         )
 
-    def extra_repr(self) -> str:
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
-
-class AvgPool1d(AvgPool2d):
-    """Mean over each window of (N, C, L): an AvgPool2d of height 1."""
-
-    def __init__(
-        self,
-        kernel_size,
-        stride=None,
-        padding=0,
-        ceil_mode: bool = False,
-        count_include_pad: bool = True,
-    ) -> None:
-        stride = kernel_size if stride is None else stride
-        super().__init__(
-            _single(kernel_size), _single(stride), _single(padding), ceil_mode, count_include_pad
-        )
-
-    def forward(self, input: Tensor) -> Tensor:
-        return avg_pool1d(
-            input,
-            self.kernel_size,
-            self.stride,
-            self.padding,
-            self.ceil_mode,
-            self.count_include_pad,
-        )
-
-
-class AdaptiveAvgPool2d(Module):
-    """Mean pooling of (N, C, H, W) to a fixed output size (None keeps that input dim)."""
-
-    _pool = staticmethod(adaptive_avg_pool2d)  # the 1-d form swaps in its op
+class _AdaptiveAvgPoolNd(Module):
+    """AdaptiveAvgPool1d's and AdaptiveAvgPool2d's shared body; ``_pool`` is the op."""
 
     def __init__(self, output_size) -> None:
         super().__init__()
@@ -142,7 +150,13 @@ class AdaptiveAvgPool2d(Module):
         return f"output_size={self.output_size}"
 
 
-class AdaptiveAvgPool1d(AdaptiveAvgPool2d):
+class AdaptiveAvgPool1d(_AdaptiveAvgPoolNd):
     """Mean pooling of (N, C, L) to a fixed output length."""
 
     _pool = staticmethod(adaptive_avg_pool1d)
+
+
+class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
+    """Mean pooling of (N, C, H, W) to a fixed output size (None keeps that input dim)."""
+
+    _pool = staticmethod(adaptive_avg_pool2d)

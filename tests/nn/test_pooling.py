@@ -65,3 +65,21 @@ def test_simple_cnn_stack_gradients_match_torch(device):
     ours.load_state_dict({k: from_numpy(v.numpy(), device) for k, v in theirs.state_dict().items()})
     x = np.random.default_rng(3).standard_normal((2, 3, 8, 8)).astype(np.float32)
     compare_with_torch(ours, theirs, [x], device, rtol=1e-4, atol=1e-5)
+
+
+POOLS = [
+    "MaxPool1d",
+    "MaxPool2d",
+    "AvgPool1d",
+    "AvgPool2d",
+    "AdaptiveAvgPool1d",
+    "AdaptiveAvgPool2d",
+]
+
+
+def test_pooling_classes_relate_as_in_pytorch():
+    """No pooling layer is a subclass of another (a MaxPool1d is not a MaxPool2d), as in torch."""
+    for a in POOLS:
+        for b in POOLS:
+            mine = issubclass(getattr(nn, a), getattr(nn, b))
+            assert mine == issubclass(getattr(torch.nn, a), getattr(torch.nn, b)), (a, b)
