@@ -11,6 +11,8 @@ Backwards compute with arrays, so double backward through pooling is not support
 
 from __future__ import annotations
 
+import math
+
 from ..autograd.function import Function
 from ..backend import get_array_module
 from ..parallel import map_batches
@@ -20,6 +22,11 @@ from .conv import _tuple
 # input per chunk of the batch: each offset's passes stay in cache, and chunks this large keep
 # the threads' GIL hand-offs between numpy calls rare (3 ms faster per CNN step than 512 KB)
 _CHUNK_BYTES = 1 << 21
+
+
+def _sample_bytes(a) -> int:
+    """Bytes of one sample of a batch (also when the batch is empty)."""
+    return math.prod(a.shape[1:]) * a.itemsize
 
 
 def _out_size(size, k, s, p, d, ceil_mode) -> int:
@@ -99,7 +106,7 @@ def _scatter(xp, share, x_shape, dtype, kernel, stride, pads, dilation, out_hw):
             dxpad[:, :, rows, cols] += part
         dx[batch] = dxpad[:, :, pt : pt + h, pl : pl + w]
 
-    map_batches(chunk, dx, n, dx[0].nbytes, _CHUNK_BYTES)
+    map_batches(chunk, dx, n, _sample_bytes(dx), _CHUNK_BYTES)
     return dx
 
 
@@ -138,7 +145,7 @@ class MaxPool2d(Function):
                     xp.maximum(ab, (v > ob) * idx_type(t), out=ab)
                 xp.maximum(ob, v, out=ob)
 
-        map_batches(chunk, xa, xa.shape[0], xpad[0].nbytes, _CHUNK_BYTES)
+        map_batches(chunk, xa, xa.shape[0], _sample_bytes(xpad), _CHUNK_BYTES)
         ctx.geometry = (xa.shape, kernel, stride, pads, dilation, out_hw)
         if ctx.needs_input_grad[0]:
             ctx.save_for_backward(Tensor._wrap(arg))
@@ -196,7 +203,7 @@ class AvgPool2d(Function):
                     ob += xb[:, :, rows, cols]
             ob *= scale
 
-        map_batches(chunk, xa, xa.shape[0], xpad[0].nbytes, _CHUNK_BYTES)
+        map_batches(chunk, xa, xa.shape[0], _sample_bytes(xpad), _CHUNK_BYTES)
         ctx.geometry = (xa.shape, kernel, stride, pads, out_hw, scale)
         return out
 
@@ -276,8 +283,14 @@ def _averaging(xp, size, out, dtype):
 
 def _pool_args(input, kernel_size, stride, padding, dilation, name):
     """Checked (kernel, stride, padding, dilation) pairs and whether input lacks a batch dim."""
-    if input.array.ndim not in (3, 4) or input.array.size == 0:
+    shape = input.array.shape
+    if len(shape) not in (3, 4):
         raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
+    if 0 in shape[-3:]:  # only a 4-d input's batch may be empty
+        raise RuntimeError(
+            "Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, "
+            f"but got:{list(shape)}"
+        )
     kernel = _tuple(kernel_size, 2, "kernel_size")
     stride = kernel if stride is None or stride == [] else _tuple(stride, 2, "stride")
     padding, dilation = _tuple(padding, 2, "padding"), _tuple(dilation, 2, "dilation")

@@ -139,6 +139,8 @@ ERRORS = [
     (lambda x: max_pool2d(x, 2, dilation=0), "dilation should be greater than zero"),
     (lambda x: max_pool2d(x[0, 0], 2), "non-empty 3D or 4D (batch mode) tensor expected"),
     (lambda x: adaptive_avg_pool2d(x[0, 0], 2), "adaptive_avg_pool2d(): Expected 3D or 4D tensor"),
+    (lambda x: avg_pool2d(x[:, :0], 2), "with optional 0 dim batch size for input, but got:[2, 0,"),
+    (lambda x: max_pool2d(x[0, :0], 2), "with optional 0 dim batch size for input, but got:[0, 5,"),
 ]
 
 
@@ -146,6 +148,14 @@ ERRORS = [
 def test_errors_name_the_problem(call, message):
     with pytest.raises(RuntimeError, match=re.escape(message)):
         call(minitorch.randn(2, 3, 5, 5))
+
+
+@pytest.mark.parametrize("pool", [MAX, AVG])
+@pytest.mark.parametrize("kernel, stride, padding", [(2, 2, 0), (3, 2, 1)])
+def test_empty_batch(pool, kernel, stride, padding, device):
+    """A batch of 0 samples pools to an empty batch, and backward gives an empty gradient."""
+    (x,) = randn(12, (0, 3, 6, 6))
+    check_torch(lambda lib, t: pool(lib, t, kernel, stride, padding), x, device=device)
 
 
 def test_max_pool2d_without_grad_skips_the_argmax(device):
