@@ -38,18 +38,47 @@ def _finish(array, device, requires_grad):
     return t
 
 
+_UNKNOWN = object()  # a leaf _inferred_dtype has no PyTorch dtype for
+
+
+def _inferred_dtype(data):
+    """PyTorch's dtype for nested data: each leaf's own (a Python float: the default dtype; a
+    numpy scalar or array: its dtype), promoted across the leaves; None when there are none."""
+    if isinstance(data, (list, tuple)):
+        types = set(map(type, data))
+        if any(issubclass(t, (list, tuple, np.ndarray)) for t in types):
+            leaves = data
+        elif len(types) == 1:  # a flat list's leaves of one type share their dtype
+            leaves = data[:1]
+        else:
+            leaves = list({type(d): d for d in data}.values())
+        found = None
+        for item in leaves:
+            dt = _inferred_dtype(item)
+            if dt is _UNKNOWN:
+                return _UNKNOWN
+            if dt is not None:
+                found = dt if found is None else dtypes.promote_types(found, dt)
+        return found
+    if isinstance(data, (np.ndarray, np.generic)):
+        return data.dtype if data.dtype.kind in "biuf" else _UNKNOWN
+    if isinstance(data, builtins.bool):
+        return np.dtype(np.bool_)
+    if isinstance(data, builtins.int):
+        return np.dtype(np.int64)
+    if isinstance(data, builtins.float):
+        return dtypes.get_default_dtype().numpy_dtype
+    return _UNKNOWN
+
+
 def _infer_numpy(data, dtype):
     """Python data -> numpy array with PyTorch's dtype inference (floats -> default dtype)."""
     if dtype is not None:
         return np.asarray(data, dtype=dtypes.to_numpy_dtype(dtype))
-    arr = np.asarray(data)
-    if arr.dtype.kind == "f":
-        return arr.astype(dtypes.get_default_dtype().numpy_dtype, copy=False)
-    if arr.dtype.kind in "iu" and arr.dtype != np.int64:
-        return arr.astype(np.int64)
-    if arr.dtype.kind not in "biuf":
+    dt = _inferred_dtype(data)
+    if dt is _UNKNOWN:
         raise TypeError(f"Could not infer dtype of {type(data).__name__}")
-    return arr
+    return np.asarray(data, dtype=dt if dt is not None else dtypes.get_default_dtype().numpy_dtype)
 
 
 def _unwrap_nested(data):
@@ -57,6 +86,8 @@ def _unwrap_nested(data):
     if isinstance(data, Tensor):
         return backend.to_host(data.array)
     if isinstance(data, (list, tuple)):
+        if not any(issubclass(t, (Tensor, list, tuple)) for t in set(map(type, data))):
+            return data  # numbers only: nothing to unwrap
         return [_unwrap_nested(d) for d in data]
     return data
 

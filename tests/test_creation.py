@@ -47,6 +47,17 @@ INFERENCE_CASES = [
     np.float32(2.0),
     np.int32(7),
     np.bool_(True),
+    # numpy scalars and arrays inside lists keep their dtype, promoted with the other leaves
+    [np.float64(1.0), 2.0],
+    [np.float32(1.0)],
+    [np.int32(1)],
+    [np.int32(1), 2],
+    [np.float16(1.0), 2],
+    [True, np.int8(3)],
+    [np.bool_(True), 2.0],
+    [[np.float64(1.0)], [2.0]],
+    [np.array([1, 2], dtype=np.int16), [3, 4]],
+    ([1, 2], [3.5, 4]),
 ]
 
 
