@@ -122,12 +122,21 @@ class Neg(Function):
         return -grad
 
 
+def _is_bool(v) -> bool:
+    return v.dtype == bool if hasattr(v, "dtype") else isinstance(v, bool)
+
+
 class Pow(Function):
     """a ** b; d/da = b * a^(b-1), d/db = a^b * log(a) (0 where a == 0, as PyTorch)."""
 
     @staticmethod
     def forward(ctx, a, b):
         x, y = operands(a, b)
+        if _is_bool(x) and _is_bool(y):
+            # PyTorch has no bool pow, except a bool tensor to a Python bool (x**1, x**0)
+            if not (isinstance(a, Tensor) and isinstance(b, bool)):
+                raise NotImplementedError("\"pow\" not implemented for 'Bool'")
+            return Tensor._wrap((x**y).astype(bool))
         try:
             out = Tensor._wrap(x**y)
         except ValueError as e:

@@ -211,6 +211,16 @@ def test_integer_to_negative_power_raises(device):
         x ** minitorch.tensor([-1, 1], device=device)
 
 
+def test_bool_pow_is_not_implemented_as_in_torch(device):
+    x = minitorch.tensor([True, False], device=device)
+    for call in (lambda: x**x, lambda: True**x, lambda: minitorch.tensor(True) ** x):
+        with pytest.raises(NotImplementedError, match="\"pow\" not implemented for 'Bool'"):
+            call()
+    for exponent, expected in ((True, [True, False]), (False, [True, True])):
+        y = x**exponent
+        assert y.dtype == minitorch.bool and y.tolist() == expected
+
+
 @pytest.mark.parametrize("op", ["add", "sub", "mul", "truediv", "pow", "maximum"])
 def test_broadcast_mismatch_names_both_sizes(device, op):
     a, b = minitorch.ones(2, 3, device=device), minitorch.ones(2, 4, device=device)
