@@ -30,6 +30,7 @@ class Tensor:
         "_version_counter",  # [n]: bumped by in-place ops; shared with views
         "_grad_acc",  # weak ref to the leaf's AccumulateGrad node
         "_hooks",  # gradient hooks of a leaf
+        "_post_acc_hooks",  # hooks run after a leaf's .grad is accumulated
         "_view_of",  # (parent, view node, root, root's grad_fn then) for views; else None
         "__weakref__",
     )
@@ -56,6 +57,7 @@ class Tensor:
         self._version_counter = [0]
         self._grad_acc = None
         self._hooks = None
+        self._post_acc_hooks = None
         self._view_of = None
 
     @classmethod
@@ -74,6 +76,7 @@ class Tensor:
         t._version_counter = [0]
         t._grad_acc = None
         t._hooks = None
+        t._post_acc_hooks = None
         t._view_of = None
         return t
 
@@ -254,6 +257,19 @@ class Tensor:
             self.grad_fn.register_prehook(self._output_nr, hook)
             hooks = self.grad_fn._pre_hooks[self._output_nr]
         return _RemovableHandle(hooks, hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """Call ``hook(self)`` on this leaf each time backward has accumulated its ``.grad``."""
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "post accumulate grad hooks cannot be registered on non-leaf tensors"
+            )
+        if self._post_acc_hooks is None:
+            self._post_acc_hooks = []
+        self._post_acc_hooks.append(hook)
+        return _RemovableHandle(self._post_acc_hooks, hook)
 
     def retain_grad(self) -> None:
         """Keep ``.grad`` for this non-leaf tensor after backward."""

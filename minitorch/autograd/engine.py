@@ -256,7 +256,7 @@ def _copy(g):
 
 
 def _accumulate_leaf(leaf, g, create_graph, handed):
-    """AccumulateGrad: run the leaf's hooks, then add ``g`` into ``leaf.grad``."""
+    """AccumulateGrad: run the leaf's hooks, add ``g`` into ``leaf.grad``, run its post hooks."""
     for hook in leaf._hooks or ():
         out = hook(g)
         if out is not None:
@@ -273,12 +273,14 @@ def _accumulate_leaf(leaf, g, create_graph, handed):
     if leaf.grad is None:
         if create_graph:
             leaf.grad = g
-            return
-        if arr.base is not None or id(arr) in handed or g.requires_grad:
-            arr = arr.copy()
-        handed.add(id(arr))
-        leaf.grad = Tensor._wrap(arr)
+        else:
+            if arr.base is not None or id(arr) in handed or g.requires_grad:
+                arr = arr.copy()
+            handed.add(id(arr))
+            leaf.grad = Tensor._wrap(arr)
     elif create_graph or leaf.grad.requires_grad:
         leaf.grad = leaf.grad + g
     else:
         leaf.grad.array += arr
+    for hook in leaf._post_acc_hooks or ():
+        hook(leaf)
