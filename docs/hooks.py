@@ -68,9 +68,11 @@ def _identifier(namespace: str, name: str, value) -> tuple[str, str]:
     """(what mkdocstrings should load, extra options) for ``namespace.name``.
 
     The public path is used, except where a submodule of the same name hides the object from
-    static analysis (``minitorch.tensor`` the function vs ``minitorch/tensor.py``).
+    static analysis (``minitorch.tensor`` the function vs ``minitorch/tensor.py``) and for the
+    op table's functions, which ``minitorch/ops/bind.py`` installs at import time.
     """
-    if f"{namespace}.{name}" in sys.modules and hasattr(value, "__qualname__"):
+    bound = getattr(value, "__module__", "").startswith("minitorch.ops.")
+    if (bound or f"{namespace}.{name}" in sys.modules) and hasattr(value, "__qualname__"):
         target = f"{value.__module__}.{value.__qualname__}"
         return target, f'\n    options:\n      heading: "{namespace}.{name}"'
     return f"{namespace}.{name}", ""

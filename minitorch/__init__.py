@@ -58,113 +58,7 @@ from .dtypes import (
     short,
     uint8,
 )
-from .ops.activation import log_softmax, softmax
-from .ops.arith import (
-    add,
-    div,
-    floor_divide,
-    lerp,
-    maximum,
-    minimum,
-    mul,
-    neg,
-    pow,
-    reciprocal,
-    remainder,
-    sub,
-)
-from .ops.compare import (
-    allclose,
-    eq,
-    equal,
-    ge,
-    gt,
-    isclose,
-    isfinite,
-    isinf,
-    isnan,
-    le,
-    logical_and,
-    logical_not,
-    logical_or,
-    logical_xor,
-    lt,
-    ne,
-)
-from .ops.index import (
-    argsort,
-    gather,
-    index_select,
-    masked_fill,
-    nonzero,
-    scatter,
-    scatter_add,
-    sort,
-    topk,
-    tril,
-    triu,
-    where,
-)
-from .ops.linalg import bmm, dot, matmul, mm, outer
-from .ops.reduce import (
-    all,
-    amax,
-    amin,
-    any,
-    argmax,
-    argmin,
-    cumsum,
-    logsumexp,
-    max,
-    mean,
-    min,
-    norm,
-    prod,
-    std,
-    sum,
-    var,
-)
-from .ops.shape import (
-    broadcast_to,
-    cat,
-    chunk,
-    flatten,
-    flip,
-    movedim,
-    narrow,
-    permute,
-    reshape,
-    split,
-    squeeze,
-    stack,
-    t,
-    transpose,
-    unbind,
-    unsqueeze,
-)
-from .ops.unary import (
-    abs,
-    ceil,
-    clamp,
-    clamp_max,
-    clamp_min,
-    cos,
-    exp,
-    expm1,
-    floor,
-    log,
-    log1p,
-    log2,
-    log10,
-    relu,
-    round,
-    sigmoid,
-    sign,
-    sin,
-    sqrt,
-    tanh,
-    trunc,
-)
+from .ops import TABLE, bind
 from .parallel import get_num_threads, set_num_threads
 from .random import (
     Generator,
@@ -176,41 +70,29 @@ from .random import (
     set_rng_state,
 )
 from .serialization import load, save
-from .tensor import Size, Tensor
+from .shapes import Size
+from .tensor import Tensor
 
-clip = clamp
-concat = concatenate = cat
-subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
-absolute = abs
-swapaxes = swapdims = transpose
-moveaxis = movedim
+globals().update(bind.functions(TABLE, "minitorch"))
 
 
 def is_tensor(obj) -> bool:
+    """True for a minitorch Tensor."""
     return isinstance(obj, Tensor)
 
 
 def numel(input: Tensor) -> int:
+    """The number of elements of ``input``."""
     return input.numel()
 
 
-def square(input: Tensor) -> Tensor:
-    return input * input
-
-
-def rsqrt(input: Tensor) -> Tensor:
-    return input.rsqrt()
-
-
-def clone(input: Tensor) -> Tensor:
-    return input.clone()
-
-
 def detach(input: Tensor) -> Tensor:
+    """``input`` cut from the graph (same memory)."""
     return input.detach()
 
 
 def is_floating_point(input: Tensor) -> bool:
+    """True for float16/32/64 tensors."""
     return input.is_floating_point()
 
 

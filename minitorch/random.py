@@ -11,6 +11,8 @@ import secrets
 
 import numpy as np
 
+from .tensor import Tensor
+
 
 class Generator:
     """A reproducible stream of random numbers; pass one as ``generator=`` to own a stream."""
@@ -34,11 +36,8 @@ class Generator:
 
     def get_state(self):
         """The stream's position as a uint8 tensor (JSON bytes: safe to load back)."""
-        from .creation import tensor
-        from .dtypes import uint8
-
         blob = json.dumps([self._seed, self.rng.bit_generator.state]).encode()
-        return tensor(list(blob), dtype=uint8)
+        return Tensor._wrap(np.frombuffer(blob, dtype=np.uint8).copy())
 
     def set_state(self, state) -> Generator:
         seed, bit_state = json.loads(bytes(state.array.tolist()))

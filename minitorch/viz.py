@@ -17,8 +17,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from .autograd import engine
-from .autograd.function import AccumulateGrad, _SavedOutput
+from .autograd.function import AccumulateGrad, _SavedOutput, accumulator
+from .autograd.hooks import FunctionHook
 from .tensor import Tensor
 
 __all__ = ["BackwardStep", "BackwardTrace", "Graph", "draw_graph", "print_graph", "trace_backward"]
@@ -107,7 +107,7 @@ def _root_node(t: Tensor):
     """The node backward starts from for ``t`` (a leaf's accumulator), or None without a graph."""
     if t.grad_fn is not None:
         return t.grad_fn
-    return t._accumulator() if t.requires_grad else None
+    return accumulator(t) if t.requires_grad else None
 
 
 def _edges(node) -> tuple:
@@ -399,27 +399,23 @@ def _copy(g):
     return None if g is None else Tensor._wrap(g.array.copy())
 
 
-class BackwardTrace:
+class BackwardTrace(FunctionHook):
     """Context manager recording each node backward runs, in order (see ``trace_backward``)."""
 
     def __init__(self, tensor: Tensor | Sequence[Tensor], params: dict | None = None):
         self.roots = _roots(tensor)
         self.params = params
         self.steps: list[BackwardStep] = []
-        self._original = None
         self._hooked: list = []
 
+    def backward(self, node, grad_outputs, grad_inputs) -> None:
+        """The engine's hook after each node's backward: record what it received and sent."""
+        self.steps.append(
+            BackwardStep(node, tuple(map(_copy, grad_outputs)), tuple(map(_copy, grad_inputs)))
+        )
+
     def __enter__(self) -> BackwardTrace:
-        original = self._original = engine._call_backward
-
-        def traced(node, grads):
-            result = original(node, grads)
-            self.steps.append(
-                BackwardStep(node, tuple(map(_copy, grads)), tuple(map(_copy, result)))
-            )
-            return result
-
-        engine._call_backward = traced
+        super().__enter__()
         for node in _forward_order(self.roots):
             if type(node) is AccumulateGrad:
                 hook = self._leaf_hook(node)
@@ -433,8 +429,8 @@ class BackwardTrace:
 
         return hook
 
-    def __exit__(self, *exc) -> None:
-        engine._call_backward = self._original
+    def __exit__(self, *exc) -> bool:
+        super().__exit__(*exc)
         for node, hook in self._hooked:
             hooks = node._pre_hooks[0]
             hooks.remove(hook)
@@ -443,6 +439,7 @@ class BackwardTrace:
             if not node._pre_hooks:
                 node._pre_hooks = None
         self._hooked = []
+        return False
 
     def draw(self, show_saved: bool = False, format: str = "dot") -> Graph:
         """The graph with each node's visit number and the gradient on every edge."""
@@ -471,7 +468,8 @@ def trace_backward(tensor: Tensor | Sequence[Tensor], params: dict | None = None
     """Record, inside a ``with`` block, the order backward visits nodes and each edge's gradient.
 
     Usage: ``with trace_backward(loss) as trace: loss.backward()``; then ``print(trace)``,
-    ``trace.steps`` or ``trace.draw()``. Only active inside the block: it wraps the engine's
-    per-node call and adds pre-hooks to the leaves' accumulators, and removes both on exit.
+    ``trace.steps`` or ``trace.draw()``. Only active inside the block: it is a ``FunctionHook``
+    (autograd/hooks.py) the engine calls after each node's backward, and it adds pre-hooks to the
+    leaves' accumulators; both come off on exit.
     """
     return BackwardTrace(tensor, params)

@@ -9,10 +9,10 @@
 
 from __future__ import annotations
 
-from .function import AccumulateGrad
+from ..dtypes import from_numpy_dtype
+from ..tensor import Tensor
+from .function import AccumulateGrad, accumulator
 from .grad_mode import state
-
-Tensor = None  # set by minitorch.tensor
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
@@ -108,7 +108,7 @@ def _capture_map(inputs):
 
 
 def _node_of(t):
-    return (t.grad_fn, t._output_nr) if t.grad_fn is not None else (t._accumulator(), 0)
+    return (t.grad_fn, t._output_nr) if t.grad_fn is not None else (accumulator(t), 0)
 
 
 def _execute(tensors, grads, retain_graph, create_graph, capture):
@@ -200,9 +200,40 @@ def _call_backward(node, grads):
                 f"(expected {n}, got {len(result)})"
             )
         result = result[:n]
+    if node._input_meta is not None:
+        result = _check_shapes(node, result)
     if state.anomaly is True:
         _check_nan(node, result)
+    if state.hooks:
+        for hook in state.hooks:
+            hook.backward(node, tuple(grads), result)
     return result
+
+
+def _check_shapes(node, result) -> tuple:
+    """A user Function's gradients must fit its inputs (broadcast ones are summed, as PyTorch)."""
+    checked = []
+    for i, (g, meta) in enumerate(zip(result, node._input_meta)):
+        if g is not None and meta is not None:
+            shape, dtype = meta
+            if g.array.shape != shape:
+                if not _expandable(shape, g.array.shape):
+                    raise RuntimeError(
+                        f"Function {node.name()} returned an invalid gradient at index {i} - got "
+                        f"{list(g.array.shape)} but expected shape compatible with {list(shape)}"
+                    )
+                g = g.sum_to_size(shape)
+            if g.array.dtype != dtype:
+                g = g.to(from_numpy_dtype(dtype))
+        checked.append(g)
+    return tuple(checked)
+
+
+def _expandable(shape, target) -> bool:
+    """Whether ``shape`` broadcasts to ``target`` (so a gradient of ``target`` sums back to it)."""
+    if len(shape) > len(target):
+        return False
+    return all(s in (1, t) for s, t in zip(reversed(shape), reversed(target)))
 
 
 def _check_nan(node, result):

@@ -9,13 +9,15 @@ reading one teaches how to write your own.
 
 from __future__ import annotations
 
+import inspect
 import traceback
+import weakref
 
 from ..backend import get_array_module
+from ..tensor import Tensor
 from . import views
 from .grad_mode import state
 
-Tensor = None  # set by minitorch.tensor once the class exists (it needs this module first)
 _new = object.__new__
 _NO_GRAD = [(), (False,), (False, False), (False, False, False), (False,) * 4, (False,) * 5]
 
@@ -44,6 +46,9 @@ class Function:
     (or an ndarray, which is wrapped), or a tuple of them. ``backward(ctx, *grad_outputs)`` gets
     one gradient tensor per output and returns one gradient per input (``None`` where there is
     none). Backward is written with tensor ops so that ``create_graph=True`` can differentiate it.
+
+    PyTorch 2's style works too: ``forward(*args)`` without ``ctx`` plus
+    ``setup_context(ctx, inputs, output)``, which saves what backward needs.
     """
 
     # Defaults for the node attributes; apply() sets instance values only when they differ.
@@ -57,11 +62,25 @@ class Function:
     _pre_hooks: dict | None = None
     _retained: dict | None = None
     _output_meta: tuple | None = None
+    _input_meta: tuple | None = None  # (shape, dtype) per input: user Functions' grads are checked
     _trace: list | None = None
+    _builtin = True  # defined inside minitorch (named ``...Backward0``; trusted gradient shapes)
+    _ctx_free = False  # PyTorch 2 style: forward(*args) + setup_context(ctx, inputs, output)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._builtin = cls.__module__.startswith("minitorch.")
+        cls._ctx_free = "setup_context" in cls.__dict__ or (
+            cls._ctx_free and "forward" not in cls.__dict__
+        )
 
     @staticmethod
     def forward(ctx, *args):
         raise NotImplementedError("Function subclasses must implement forward(ctx, *args)")
+
+    @staticmethod
+    def setup_context(ctx, inputs: tuple, output) -> None:
+        """PyTorch 2 style: save what backward needs from ``inputs`` and ``output``."""
 
     @staticmethod
     def backward(ctx, *grad_outputs):
@@ -98,12 +117,23 @@ class Function:
         """Outputs that never get a gradient (indices, masks)."""
         self._non_differentiable = tensors
 
+    # views: how a view op redoes itself, for in-place writes through views (autograd/views.py)
+    def replay(self, base: Tensor) -> Tensor:
+        """The same view taken from ``base`` (used when the view's root got a new history)."""
+        raise RuntimeError(f"cannot regenerate the history of a view made by {type(self).__name__}")
+
+    def write_back(self, base: Tensor, value: Tensor) -> Tensor:
+        """``base`` as it is after this view of it was overwritten with ``value``."""
+        raise RuntimeError(
+            f"in-place operation on a view made by {type(self).__name__} (e.g. expand) is not "
+            "supported: clone() the tensor first"
+        )
+
     # the graph node ---------------------------------------------------------------------
     def name(self) -> str:
         """PyTorch-style node name: ``MulBackward0`` for built-ins, ``MyOpBackward`` otherwise."""
         cls = type(self)
-        suffix = "Backward0" if cls.__module__.startswith("minitorch.") else "Backward"
-        return cls.__name__ + suffix
+        return cls.__name__ + ("Backward0" if cls._builtin else "Backward")
 
     @property
     def next_functions(self) -> tuple:
@@ -116,6 +146,12 @@ class Function:
             self._pre_hooks = {}
         self._pre_hooks.setdefault(output_nr, []).append(hook)
 
+    def retain(self, t: Tensor) -> None:
+        """Keep the gradient of output ``t`` in ``t.grad`` (``Tensor.retain_grad``)."""
+        if self._retained is None:
+            self._retained = {}
+        self._retained[t._output_nr] = weakref.ref(t)
+
     def __repr__(self) -> str:
         return f"<{self.name()} object at {id(self):#x}>"
 
@@ -125,7 +161,8 @@ class Function:
         """Run forward; record the node when grad mode is on and an input requires grad."""
         ctx = _new(cls)
         record = False
-        if state.grad_enabled:
+        st = state
+        if st.grad_enabled:
             needs = []
             for a in args:
                 r = isinstance(a, Tensor) and a.requires_grad
@@ -136,48 +173,88 @@ class Function:
         if not record:
             n = len(args)
             ctx.needs_input_grad = _NO_GRAD[n] if n < 6 else (False,) * n
-            out = cls.forward(ctx, *args)
+            out = _forward(cls, ctx, args)
             if type(out) is tuple:
-                return tuple(_as_output(o, args) for o in out)
-            out = _as_output(out, args) if isinstance(out, Tensor) else Tensor._wrap(out)
-            if ctx.is_view:
-                out._version_counter = args[0]._version_counter
-                out._view_of = views.link(args[0], ctx)
+                out = tuple(_as_output(o, args) for o in out)
+            else:
+                out = _as_output(out, args) if isinstance(out, Tensor) else Tensor._wrap(out)
+                if ctx.is_view:
+                    out._version_counter = args[0]._version_counter
+                    out._view_of = views.link(args[0], ctx)
+            if cls._ctx_free:
+                cls.setup_context(ctx, args, out)
+            if st.hooks:
+                _run_forward_hooks(ctx, args, out)
             return out
 
         ctx._recording = True
         ctx.needs_input_grad = needs = tuple(needs)
         ctx.next_edges = tuple([_edge(a) if r else None for a, r in zip(args, needs)])
-        if state.anomaly:
+        if not cls._builtin:
+            ctx._input_meta = tuple(
+                (a.array.shape, a.array.dtype) if r else None for a, r in zip(args, needs)
+            )
+        if st.anomaly:
             ctx._trace = traceback.format_stack()[:-1]
-        state.grad_enabled = False
+        st.grad_enabled = False
         try:
-            out = cls.forward(ctx, *args)
+            out = _forward(cls, ctx, args)
         finally:
-            state.grad_enabled = True
+            st.grad_enabled = True
 
         if type(out) is tuple:
-            outs = tuple(_as_output(o, args) for o in out)
+            outs = result = tuple(_as_output(o, args) for o in out)
+            if cls._ctx_free:
+                cls.setup_context(ctx, args, result)
             ctx._output_meta = tuple(
                 (o.array.shape, o.array.dtype, get_array_module(o.array)) for o in outs
             )
             for i, o in enumerate(outs):
                 _attach(ctx, o, i, args)
-            result = outs
         else:
             result = _as_output(out, args) if isinstance(out, Tensor) else Tensor._wrap(out)
+            if cls._ctx_free:
+                cls.setup_context(ctx, args, result)
             _attach(ctx, result, 0, args)
         if ctx._saved:
             ctx._saved = tuple(
                 _SavedOutput(t) if isinstance(t, Tensor) and t.grad_fn is ctx else t
                 for t in ctx._saved
             )
+        if st.hooks:
+            _run_forward_hooks(ctx, args, result)
         return result
 
     def _release(self) -> None:
         """Drop saved tensors once backward has used them (unless retain_graph)."""
         if self._saved:
             self._saved = None
+
+
+def _forward(cls, ctx, args):
+    """``cls.forward`` on ``args``; a list or array where a tensor belongs is a TypeError."""
+    try:
+        return cls.forward(*args) if cls._ctx_free else cls.forward(ctx, *args)
+    except AttributeError:
+        for i, a in enumerate(args):
+            if not isinstance(a, (Tensor, int, float, bool, str, type(None), tuple, slice)):
+                raise TypeError(_argument_message(cls, i, a)) from None
+        raise
+
+
+def _argument_message(cls, i: int, a) -> str:
+    params = list(inspect.signature(cls.forward).parameters)[0 if cls._ctx_free else 1 :]
+    param = params[i] if i < len(params) and not params[i].startswith("*") else "input"
+    return (
+        f"{cls.__name__.lower()}(): argument '{param}' (position {i + 1}) must be Tensor, not "
+        f"{type(a).__name__}"
+    )
+
+
+def _run_forward_hooks(ctx, args, out) -> None:
+    outs = out if type(out) is tuple else (out,)
+    for hook in state.hooks:
+        hook.forward(ctx, args, outs)
 
 
 def _as_output(out, args):
@@ -206,7 +283,16 @@ def _edge(t):
     """Where the gradient for input ``t`` goes: its producer node, or its leaf accumulator."""
     if t.grad_fn is not None:
         return (t.grad_fn, t._output_nr)
-    return (t._accumulator(), 0)
+    return (accumulator(t), 0)
+
+
+def accumulator(t: Tensor):
+    """The leaf's AccumulateGrad node, shared by all edges into this leaf while alive."""
+    node = t._grad_acc() if t._grad_acc is not None else None
+    if node is None:
+        node = AccumulateGrad(t)
+        t._grad_acc = weakref.ref(node)
+    return node
 
 
 def _unpack_output(node, saved: _SavedOutput):

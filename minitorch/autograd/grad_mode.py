@@ -1,19 +1,24 @@
 """Switches for recording the tape: ``no_grad``, ``enable_grad``, ``set_grad_enabled``, anomaly.
 
-Each works as a context manager and as a decorator, like PyTorch's.
+Each works as a context manager and as a decorator, like PyTorch's, and acts on the calling
+thread only.
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
+import threading
 
 
-class _State:
-    """Process-wide switches read by ``Function.apply`` on every op (kept as plain attributes)."""
+class _State(threading.local):
+    """Switches read by ``Function.apply`` on every op, one set per thread (as in PyTorch): a
+    thread inside ``no_grad()`` does not stop another thread from recording. A new thread starts
+    with the defaults below."""
 
     grad_enabled = True
     anomaly = False
+    hooks: tuple = ()  # the active FunctionHooks (autograd/hooks.py), innermost last
 
 
 state = _State()

@@ -8,6 +8,8 @@ root) takes a new history that puts the new values in place, as PyTorch's CopySl
 
 A view taken *before* its root got a new history still describes the old one; the next op that
 uses it first replays the view on the root's new history (PyTorch regenerates it the same way).
+Each view op says how to do both through two methods of its ``Function``: ``replay(base)`` and
+``write_back(base, value)``.
 """
 
 from __future__ import annotations
@@ -40,9 +42,6 @@ def check_fresh(view) -> None:
 
 def regenerate(view) -> None:
     """Give ``view`` (and the views between it and its root) history from the root's new one."""
-    from ..ops.index import Index
-    from ..ops.shape import Expand, Permute, View
-
     chain, current = [], view
     while current._view_of is not None:
         chain.append(current)
@@ -50,15 +49,7 @@ def regenerate(view) -> None:
     root = base = current
     for v in reversed(chain):
         node = v._view_of[1]
-        kind = type(node)
-        if kind is View or kind is Expand:
-            new = kind.apply(base, v.array.shape)
-        elif kind is Permute:
-            new = Permute.apply(base, node.dims)
-        elif kind is Index:
-            new = Index.apply(base, node.key, node.kind)
-        else:
-            raise RuntimeError(f"cannot regenerate the history of a view made by {kind.__name__}")
+        new = node.replay(base)
         v.requires_grad = new.requires_grad
         v.grad_fn, v._output_nr = new.grad_fn, new._output_nr
         v._view_of = (base, new.grad_fn or node, root, root.grad_fn)
@@ -67,25 +58,10 @@ def regenerate(view) -> None:
 
 def rebase(t, result) -> None:
     """After an in-place op wrote ``result`` through view ``t``, give every base a new history."""
-    from ..ops.index import IndexPut
-    from ..ops.shape import Permute, View
-
     value, current = result, t
     while current._view_of is not None:
         parent, node, _, _ = current._view_of
-        kind = type(node)
-        if kind is View:
-            new = View.apply(value, node.in_shape)
-        elif kind is Permute:
-            inverse = sorted(range(len(node.dims)), key=node.dims.__getitem__)
-            new = Permute.apply(value, tuple(inverse))
-        elif kind.__name__ == "Index":
-            new = IndexPut.apply(parent, node.key, value)
-        else:
-            raise RuntimeError(
-                f"in-place operation on a view made by {kind.__name__} (e.g. expand) is not "
-                "supported: clone() the tensor first"
-            )
+        new = node.write_back(parent, value)
         parent.array[...] = new.array  # a no-op when memory is shared; needed if reshape copied
         parent.requires_grad = True
         parent.grad_fn, parent._output_nr = new.grad_fn, new._output_nr

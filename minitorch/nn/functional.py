@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import warnings
 
+from ..autograd.inplace import check_inplace, commit
 from ..ops import activation as _activation
 from ..ops import unary as _unary
 from ..ops.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
@@ -51,7 +52,10 @@ __all__ = [
 
 
 def _maybe_inplace(input: Tensor, result: Tensor, inplace: bool) -> Tensor:
-    return input._inplace(result) if inplace else result
+    if not inplace:
+        return result
+    check_inplace(input)
+    return commit(input, result)
 
 
 # --- activations -------------------------------------------------------------------------------

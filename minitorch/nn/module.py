@@ -12,9 +12,8 @@ import itertools
 from collections import OrderedDict, namedtuple
 from collections.abc import Iterator, Mapping
 
-from .. import dtypes
 from ..autograd.grad_mode import no_grad
-from ..backend import device as _device
+from ..ops.convert import parse_to
 from ..tensor import Tensor
 from .parameter import Parameter
 
@@ -553,24 +552,11 @@ def _remove_from(name: str, *containers) -> None:
 
 
 def _parse_to(args, kwargs):
-    """(device, dtype) from the call forms of ``Module.to``."""
-    dev = kwargs.pop("device", None)
-    dt = kwargs.pop("dtype", None)
-    kwargs.pop("non_blocking", None)
-    if kwargs:
-        raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
-    for a in args:
-        if isinstance(a, Tensor):
-            dev, dt = a.device, a.dtype
-        elif isinstance(a, dtypes.dtype):
-            dt = a
-        elif isinstance(a, (str, _device)):
-            dev = a
-        elif a is not None and not isinstance(a, bool):
-            raise TypeError(f"to() received an invalid combination of arguments: {a!r}")
+    """(device, dtype) from the call forms of ``Module.to`` (floating dtypes only)."""
+    dev, dt, _ = parse_to(args, kwargs)
     if dt is not None and not dt.is_floating_point:
         raise TypeError(
             "nn.Module.to only accepts floating point or complex dtypes, but got desired "
             f"dtype={dt}"
         )
-    return (_device(dev) if dev is not None else None), dt
+    return dev, dt

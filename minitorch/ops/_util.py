@@ -1,4 +1,4 @@
-"""Small helpers shared by the op files: operand promotion and reducing broadcast gradients."""
+"""Small helpers shared by the op files: operand promotion and PyTorch's error messages."""
 
 from __future__ import annotations
 
@@ -110,44 +110,3 @@ def metas(a, b):
         (a.array.shape, a.array.dtype) if isinstance(a, Tensor) else None,
         (b.array.shape, b.array.dtype) if isinstance(b, Tensor) else None,
     )
-
-
-def reduce_to(grad, m):
-    """Sum ``grad`` over broadcast dims and cast it to match the operand described by ``m``."""
-    shape, dtype = m
-    if grad.array.shape != shape:
-        from .reduce import SumTo
-
-        grad = SumTo.apply(grad, shape)
-    if grad.array.dtype != dtype:
-        from .convert import Cast
-
-        grad = Cast.apply(grad, dtype)
-    return grad
-
-
-def normalize_dim(dim: int, ndim: int) -> int:
-    """A dim in [-ndim, ndim) as a non-negative index; IndexError like PyTorch otherwise."""
-    n = max(ndim, 1)
-    if not -n <= dim < n:
-        raise IndexError(
-            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
-        )
-    return dim % n
-
-
-def normalize_dims(dim, ndim: int):
-    """None -> None (all dims); int or sequence -> tuple of non-negative dims, each once.
-
-    A 0-d tensor accepts dim 0 or -1 (as PyTorch) and has no axis to reduce: that gives ().
-    """
-    if dim is None:
-        return None
-    if isinstance(dim, (int, np.integer)):
-        dims = (normalize_dim(int(dim), ndim),)
-    else:
-        dims = tuple(normalize_dim(int(d), ndim) for d in dim)
-        if len(set(dims)) != len(dims):
-            d = next(d for d in dims if dims.count(d) > 1)
-            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
-    return dims if ndim else ()

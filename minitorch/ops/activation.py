@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from ..autograd.function import Function
 from ..backend import get_array_module
+from ..shapes import normalize_dim
 from ..tensor import Tensor
-from ._util import SCALAR_TYPE_NAMES, normalize_dim
+from ._util import SCALAR_TYPE_NAMES
+from .table import Op, Sample
 
 
 def _softmax_dim(a, dim):
@@ -65,12 +67,25 @@ class LogSoftmax(Function):
 
 
 def softmax(input, dim=None, dtype=None):
+    """exp(input) / sum(exp(input)) along ``dim``: each slice becomes a distribution."""
     if dtype is not None:
         input = input.to(dtype)
     return Softmax.apply(input, dim)
 
 
 def log_softmax(input, dim=None, dtype=None):
+    """log(softmax(input, dim)), computed without overflow."""
     if dtype is not None:
         input = input.to(dtype)
     return LogSoftmax.apply(input, dim)
+
+
+def _softmax_samples(draw):
+    shape = draw.shape(1)
+    return [Sample(draw.values(shape), draw.integers(-len(shape), len(shape) - 1))]
+
+
+OPS = [
+    Op("softmax", softmax, samples=_softmax_samples),
+    Op("log_softmax", log_softmax, samples=_softmax_samples),
+]

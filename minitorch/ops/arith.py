@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from ..autograd.function import Function
+from ..backend import get_array_module as _xp
 from ..dtypes import get_default_dtype
 from ..tensor import Tensor
-from ._util import broadcast_error, metas, operands, reduce_to
+from ._util import broadcast_error, metas, operands
+from .reduce import reduce_to
+from .samples import binary, unary
+from .table import Op, Sample
 
 
 class Add(Function):
@@ -211,29 +215,26 @@ def _pick_grads(ctx, grad, a_wins, tie):
     ga, gb = ctx.needs_input_grad
     ma, mb = ctx.metas
     half = grad * 0.5
-    grad_a = index.where(a_wins, grad, 0.0).where(~tie, half) if ga else None
-    grad_b = index.where(a_wins | tie, 0.0, grad).where(~tie, half) if gb else None
+    grad_a = grad.where(a_wins, 0.0).where(~tie, half) if ga else None
+    grad_b = grad.where(~(a_wins | tie), 0.0).where(~tie, half) if gb else None
     return (
         reduce_to(grad_a, ma) if ga else None,
         reduce_to(grad_b, mb) if gb else None,
     )
 
 
-def _xp(x):
-    from ..backend import get_array_module
-
-    return get_array_module(x)
-
-
 def add(input, other, *, alpha=1):
+    """input + alpha * other, broadcast together, with PyTorch's type promotion."""
     return Add.apply(input, other if alpha == 1 else other * alpha)
 
 
 def sub(input, other, *, alpha=1):
+    """input - alpha * other, broadcast together."""
     return Sub.apply(input, other if alpha == 1 else other * alpha)
 
 
 def mul(input, other):
+    """input * other elementwise, broadcast together."""
     return Mul.apply(input, other)
 
 
@@ -250,10 +251,12 @@ def div(input, other, *, rounding_mode=None):
 
 
 def floor_divide(input, other):
+    """input / other rounded down (``//``)."""
     return div(input, other, rounding_mode="floor")
 
 
 def remainder(input, other):
+    """input - floor(input / other) * other: Python's ``%``, with the sign of ``other``."""
     return Remainder.apply(input, other)
 
 
@@ -323,23 +326,38 @@ def _zero_grads(ctx, grad):
 
 
 def pow(input, exponent):
+    """input ** exponent elementwise (either may be a number)."""
     return Pow.apply(input, exponent)
 
 
 def neg(input):
+    """-input."""
     return Neg.apply(input)
 
 
+def positive(input):
+    """``input`` itself (unary ``+``)."""
+    return input
+
+
 def maximum(input, other):
+    """The larger of the two, elementwise (the gradient is split on ties)."""
     return Maximum.apply(input, other)
 
 
 def minimum(input, other):
+    """The smaller of the two, elementwise (the gradient is split on ties)."""
     return Minimum.apply(input, other)
 
 
 def reciprocal(input):
+    """1 / input."""
     return Div.apply(1.0, input)
+
+
+def square(input):
+    """input * input."""
+    return Mul.apply(input, input)
 
 
 def lerp(input, end, weight):
@@ -347,4 +365,100 @@ def lerp(input, end, weight):
     return input + (end - input) * weight
 
 
-from . import index  # noqa: E402  (index needs the ops above)
+def _lerp_samples(draw):
+    sa, sb, sw = draw.shapes(3)
+    a, b = draw.values(sa), draw.values(sb)
+    return [Sample(a, b, 0.3), Sample(a, b, draw.values(sw))]
+
+
+def _rounding_samples(draw):
+    """Operands away from the jumps of floor/trunc division (exact multiples of the divisor)."""
+    sa, sb = draw.shapes(2)
+    a, b = draw.values(sa, 0.5, 1.5), draw.values(sb, 0.5, 1.5)
+    a = a * 4 - 3 + 0.25  # quotients stay clear of integers
+    return [Sample(a, b), Sample(a, 0.7)]
+
+
+def _int_samples(draw):
+    sa, sb = draw.shapes(2)
+    a = (draw.values(sa) * 10).astype("int64")
+    b = (draw.values(sb, 1, 5)).astype("int64") * draw.choice((1, -1))
+    return [Sample(a, b), Sample(a, 3)]
+
+
+OPS = [
+    Op(
+        "add",
+        add,
+        inplace="add_",
+        operators=("__add__",),
+        reflected=("__radd__",),
+        inplace_operators=("__iadd__",),
+        samples=binary(),
+    ),
+    Op(
+        "sub",
+        sub,
+        inplace="sub_",
+        operators=("__sub__",),
+        reflected=("__rsub__",),
+        inplace_operators=("__isub__",),
+        aliases=("subtract",),
+        samples=binary(),
+    ),
+    Op(
+        "mul",
+        mul,
+        inplace="mul_",
+        operators=("__mul__",),
+        reflected=("__rmul__",),
+        inplace_operators=("__imul__",),
+        aliases=("multiply",),
+        samples=binary(),
+    ),
+    Op(
+        "div",
+        div,
+        inplace="div_",
+        operators=("__truediv__",),
+        reflected=("__rtruediv__",),
+        inplace_operators=("__itruediv__",),
+        aliases=("divide", "true_divide"),
+        samples=binary(0.5, 2.0),
+    ),
+    Op(
+        "floor_divide",
+        floor_divide,
+        inplace="floor_divide_",
+        operators=("__floordiv__",),
+        reflected=("__rfloordiv__",),
+        inplace_operators=("__ifloordiv__",),
+        grad=False,
+        samples=_int_samples,
+    ),
+    Op(
+        "remainder",
+        remainder,
+        inplace="remainder_",
+        operators=("__mod__",),
+        reflected=("__rmod__",),
+        inplace_operators=("__imod__",),
+        samples=_rounding_samples,
+    ),
+    Op(
+        "pow",
+        pow,
+        inplace="pow_",
+        operators=("__pow__",),
+        reflected=("__rpow__",),
+        inplace_operators=("__ipow__",),
+        samples=binary(0.5, 2.0),
+    ),
+    Op("neg", neg, inplace="neg_", operators=("__neg__",), aliases=("negative",), samples=unary()),
+    Op("positive", positive, operators=("__pos__",), samples=unary()),
+    Op("maximum", maximum, samples=binary(scalar=False)),
+    Op("minimum", minimum, samples=binary(scalar=False)),
+    Op("reciprocal", reciprocal, inplace="reciprocal_", samples=unary(0.5, 2.0)),
+    Op("square", square, inplace="square_", samples=unary()),
+    Op("lerp", lerp, inplace="lerp_", samples=_lerp_samples),
+]

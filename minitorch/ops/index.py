@@ -5,18 +5,14 @@ from __future__ import annotations
 from collections import namedtuple
 
 from ..autograd.function import Function
-from ..autograd.grad_mode import state
+from ..autograd.inplace import check_inplace, commit, recording
 from ..backend import device_of, get_array_module, to_device
+from ..dtypes import get_default_dtype
+from ..shapes import normalize_dim
 from ..tensor import Tensor
-from ._util import (
-    broadcast_error,
-    device_mismatch,
-    meta,
-    metas,
-    normalize_dim,
-    operands,
-    reduce_to,
-)
+from ._util import broadcast_error, device_mismatch, meta, metas, operands
+from .reduce import reduce_to
+from .table import Op, Sample
 
 
 def _key(x, key):
@@ -93,6 +89,12 @@ class Index(Function):
     @staticmethod
     def backward(ctx, grad):
         return IndexBackward.apply(grad, ctx.in_shape, ctx.key, ctx.kind), None, None
+
+    def replay(self, base):
+        return Index.apply(base, self.key, self.kind)
+
+    def write_back(self, base, value):
+        return IndexPut.apply(base, self.key, value)
 
 
 class IndexBackward(Function):
@@ -223,22 +225,19 @@ def _put(out, key, v):
 
 def _scalar_dtype(a, b):
     """The dtype ``where`` gives two Python scalars: bool, int64 or the default float dtype."""
-    from ..dtypes import get_default_dtype
-
     if isinstance(a, float) or isinstance(b, float):
         return get_default_dtype().numpy_dtype
     return "bool" if isinstance(a, bool) and isinstance(b, bool) else "int64"
 
 
 def getitem(input, key):
+    """``input[key]``: ints, slices, None, Ellipsis, bool masks and integer tensors/lists."""
     k, kind = _key(input.array, key)
     return Index.apply(input, k, kind)
 
 
 def setitem(input, key, value):
     """``input[key] = value`` in place; with grad recording the tensor takes IndexPut's history."""
-    from .inplace import assign, check_inplace
-
     check_inplace(input)
     k, _ = _key(input.array, key)
     if isinstance(value, Tensor) and device_of(value.array) != device_of(input.array):
@@ -247,11 +246,8 @@ def setitem(input, key, value):
                 f"expected device {device_of(input.array)} but got device {device_of(value.array)}"
             )
         value = Tensor._wrap(to_device(value.array, device_of(input.array)))
-    recording = state.grad_enabled and (
-        input.requires_grad or (isinstance(value, Tensor) and value.requires_grad)
-    )
-    if recording:
-        assign(input, IndexPut.apply(input, k, value))
+    if recording(input, value):
+        commit(input, IndexPut.apply(input, k, value))
         return
     _put(input.array, k, value.array if isinstance(value, Tensor) else value)
     input._version_counter[0] += 1
@@ -318,7 +314,8 @@ def index_select(input, dim, index):
     return input[(slice(None),) * d + (index.reshape(-1),)]
 
 
-def nonzero(input, as_tuple=False):
+def nonzero(input, *, as_tuple=False):
+    """The indices of nonzero elements: an (n, ndim) int64 tensor, or one tensor per dim."""
     x = input.array
     idx = get_array_module(x).nonzero(x)
     if as_tuple:
@@ -347,11 +344,13 @@ class Triangle(Function):
 
 
 def tril(input, diagonal=0):
+    """The lower triangle of the last two dims (below ``diagonal``), zeros above."""
     _check_matrix("tril", input)
     return Triangle.apply(input, diagonal, False)
 
 
 def triu(input, diagonal=0):
+    """The upper triangle of the last two dims (above ``diagonal``), zeros below."""
     _check_matrix("triu", input)
     return Triangle.apply(input, diagonal, True)
 
@@ -374,6 +373,7 @@ def _argsort(x, dim, descending):
 
 
 def argsort(input, dim=-1, descending=False, stable=False):
+    """The indices that sort ``input`` along ``dim``."""
     x = input.array
     if x.ndim == 0:
         return Tensor._wrap(get_array_module(x).zeros((), dtype="int64"))
@@ -477,3 +477,107 @@ def scatter_add(input, dim, index, src):
     d = _check_scatter("scatter_add", input, dim, index, src)
     src = src[_leading(index.array.shape)]
     return input + ScatterAdd.apply(src, input.array.shape, d, index)
+
+
+def where_method(input, condition, other):
+    """``input.where(condition, other)``: ``where(condition, input, other)``."""
+    return where(condition, input, other)
+
+
+def _where_samples(draw):
+    sc, sa, sb = draw.shapes(3)
+    cond, a, b = draw.values(sc) > 0, draw.values(sa), draw.values(sb)
+    return [Sample(cond, a, b), Sample(cond, a, 0.5)]
+
+
+def _masked_fill_samples(draw):
+    sx, sm = draw.shapes(2)
+    x = draw.values(sx)
+    mask = draw.values(tuple(s for s in sm[len(sm) - len(sx) :])) > 0 if sx else draw.values(()) > 0
+    return [Sample(x, mask, -1.5)]
+
+
+def _take_samples(draw):
+    shape = draw.shape(1)
+    d = draw.integers(0, len(shape) - 1)
+    idx_shape = tuple(
+        draw.integers(1, 3) if i == d else draw.integers(1, s) for i, s in enumerate(shape)
+    )
+    idx = (draw.values(idx_shape, 0, shape[d])).astype("int64")
+    return draw.values(shape), d, idx
+
+
+def _gather_samples(draw):
+    x, d, idx = _take_samples(draw)
+    return [Sample(x, d, idx)]
+
+
+def _index_select_samples(draw):
+    x, d, _ = _take_samples(draw)
+    idx = draw.values((draw.integers(1, 4),), 0, x.shape[d]).astype("int64")
+    return [Sample(x, d, idx)]
+
+
+def _scatter_samples(draw):
+    """One index per slice along ``d``: repeated targets would make ``scatter`` ambiguous."""
+    x, d, idx = _take_samples(draw)
+    idx = idx[tuple(slice(0, 1) if i == d else slice(None) for i in range(idx.ndim))]
+    src = draw.values(idx.shape)
+    return [Sample(x, d, idx, src)]
+
+
+def _sort_samples(draw):
+    shape = draw.shape(1)
+    x = draw.values(shape)
+    d = draw.integers(-len(shape), len(shape) - 1)
+    return [Sample(x, d), Sample(x, d, True)]
+
+
+def _topk_samples(draw):
+    shape = draw.shape(1)
+    x = draw.values(shape)
+    d = draw.integers(0, len(shape) - 1)
+    return [Sample(x, draw.integers(0, shape[d]), d), Sample(x, 1, d, False)]
+
+
+def _triangle_samples(draw):
+    x = draw.values(draw.shape(2, 3))
+    return [Sample(x), Sample(x, draw.integers(-2, 2))]
+
+
+def _getitem_samples(draw):
+    x = draw.values((3, 4))
+    return [
+        Sample(x, (slice(1, None), None, Ellipsis, slice(None, None, 2))),
+        Sample(x, 1),
+        Sample(x, x > 0),
+        Sample(x, [0, 2, 2]),
+    ]
+
+
+OPS = [
+    Op("__getitem__", getitem, namespaces=(), samples=_getitem_samples),
+    Op(
+        "__setitem__",
+        setitem,
+        namespaces=(),
+        untested="in place; covered by tests/ops/test_index.py",
+    ),
+    Op("where", where, method=where_method, samples=_where_samples),
+    Op("masked_fill", masked_fill, inplace="masked_fill_", samples=_masked_fill_samples),
+    Op("gather", gather, samples=_gather_samples),
+    Op("index_select", index_select, samples=_index_select_samples),
+    Op(
+        "nonzero",
+        nonzero,
+        grad=False,
+        samples=lambda draw: [Sample(draw.values(draw.shape(1)) > 0)],
+    ),
+    Op("tril", tril, inplace="tril_", samples=_triangle_samples),
+    Op("triu", triu, inplace="triu_", samples=_triangle_samples),
+    Op("sort", sort, samples=_sort_samples),
+    Op("argsort", argsort, grad=False, samples=_sort_samples),
+    Op("topk", topk, samples=_topk_samples),
+    Op("scatter", scatter, inplace="scatter_", samples=_scatter_samples),
+    Op("scatter_add", scatter_add, inplace="scatter_add_", samples=_scatter_samples),
+]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from ..autograd.function import Function
 from ..backend import get_array_module
 from ..tensor import Tensor
-from ._util import SCALAR_TYPE_NAMES, device_mismatch, metas, reduce_to, shapes_error
+from ._util import SCALAR_TYPE_NAMES, device_mismatch, metas, shapes_error
+from .reduce import reduce_to
+from .table import Op, Sample
 
 # How PyTorch's messages name dtypes (its C++ type names).
 _C_NAMES = {
@@ -123,10 +125,12 @@ class MatMul(Function):
 
 
 def matmul(input, other):
+    """Matrix product with NumPy's rules: vectors, matrices, and batches broadcast together."""
     return MatMul.apply(input, other)
 
 
 def mm(input, mat2):
+    """(n, m) @ (m, p) -> (n, p): matrices only."""
     if input.array.ndim != 2:
         raise RuntimeError("self must be a matrix")
     if mat2.array.ndim != 2:
@@ -135,6 +139,7 @@ def mm(input, mat2):
 
 
 def bmm(input, mat2):
+    """(b, n, m) @ (b, m, p) -> (b, n, p): a batch of matrix products, no broadcasting."""
     if input.array.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
     if mat2.array.ndim != 3:
@@ -149,6 +154,7 @@ def bmm(input, mat2):
 
 
 def dot(input, other):
+    """The inner product of two vectors (a 0-d tensor)."""
     x, y = input.array, other.array
     if x.ndim != 1 or y.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {x.ndim}D and {y.ndim}D tensors")
@@ -167,3 +173,41 @@ def outer(input, vec2):
             f"outer: expected 1D tensors, but got {input.array.ndim}D and {vec2.array.ndim}D"
         )
     return input.unsqueeze(1) * vec2
+
+
+def _matmul_samples(draw):
+    n, k, m, b = (draw.integers(1, 3) for _ in range(4))
+    v = draw.values
+    return [
+        Sample(v((n, k)), v((k, m))),
+        Sample(v((b, n, k)), v((k, m))),
+        Sample(v((k,)), v((b, k, m))),
+        Sample(v((n, k)), v((k,))),
+        Sample(v((k,)), v((k,))),
+    ]
+
+
+def _vectors(draw):
+    n = draw.integers(1, 4)
+    return [Sample(draw.values((n,)), draw.values((n,)))]
+
+
+OPS = [
+    Op(
+        "matmul",
+        matmul,
+        operators=("__matmul__",),
+        reflected=("__rmatmul__",),
+        samples=_matmul_samples,
+    ),
+    Op("mm", mm, samples=lambda draw: _matmul_samples(draw)[:1]),
+    Op(
+        "bmm",
+        bmm,
+        samples=lambda draw: [
+            Sample(draw.values((2, 3, 4)), draw.values((2, 4, draw.integers(1, 3))))
+        ],
+    ),
+    Op("dot", dot, samples=_vectors),
+    Op("outer", outer, aliases=("ger",), samples=_vectors),
+]

@@ -8,8 +8,11 @@ from collections import namedtuple
 from ..autograd.function import Function
 from ..backend import get_array_module
 from ..dtypes import get_default_dtype
+from ..shapes import normalize_dim, normalize_dims
 from ..tensor import Tensor
-from ._util import normalize_dim, normalize_dims
+from .convert import Cast
+from .samples import reduction
+from .table import Op, Sample
 
 values_indices = namedtuple("values_indices", ["values", "indices"])
 
@@ -138,8 +141,28 @@ class Prod(Function):
         safe = a.masked_fill(zero, 1)
         nonzero_prod = _expand_back(Prod.apply(safe, dims, True), shape, dims)
         lone_zero = _expand_back(zero.sum(dims, keepdim=True), shape, dims) == 1
-        others = index.where(zero, nonzero_prod * lone_zero, out / safe)
+        others = (nonzero_prod * lone_zero).where(zero, out / safe)
         return _expand_back(grad, shape, dims) * others, None, None
+
+
+def reduce_to(grad, m):
+    """Sum ``grad`` over broadcast dims and cast it to match the operand described by ``m``
+    (its ``(shape, numpy dtype)``, as ``_util.meta`` records it)."""
+    shape, dtype = m
+    if grad.array.shape != shape:
+        grad = SumTo.apply(grad, shape)
+    if grad.array.dtype != dtype:
+        grad = Cast.apply(grad, dtype)
+    return grad
+
+
+def sum_to_size(input, *size):
+    """``input`` summed down to ``size``, which it must broadcast from."""
+    shape = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
+    s = input.array.shape
+    if len(shape) > len(s) or any(a not in (1, b) for a, b in zip(reversed(shape), reversed(s))):
+        raise RuntimeError(f"size {{{list(shape)}}} is not expandable to size {{{list(s)}}}.")
+    return input if tuple(shape) == s else SumTo.apply(input, tuple(shape))
 
 
 class SumTo(Function):
@@ -307,9 +330,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
 
 def _extreme(input, dim, keepdim, smallest):
     if isinstance(dim, Tensor):
-        from .arith import maximum, minimum
-
-        return (minimum if smallest else maximum)(input, dim)
+        return input.minimum(dim) if smallest else input.maximum(dim)
     if dim is None and input.array.size == 0:
         raise RuntimeError(
             f"{'min' if smallest else 'max'}(): Expected reduction dim to be specified for "
@@ -439,4 +460,57 @@ def any(input, dim=None, keepdim=False):
     return Tensor._wrap(out.astype(x.dtype) if x.dtype == "uint8" else out)
 
 
-from . import index  # noqa: E402  (index needs the ops above)
+def _norm_samples(draw):
+    x = draw.values(draw.shape(1))
+    return [
+        Sample(x),
+        Sample(x, 1),
+        Sample(x, 3.0),
+        Sample(x, float("inf"), 0),
+        Sample(x, 2, None, True),
+    ]
+
+
+def _any_samples(draw):
+    x = draw.values(draw.shape()) > 0.3
+    return [Sample(x), Sample(x, 0)] if x.ndim else [Sample(x)]
+
+
+def _cumsum_samples(draw):
+    shape = draw.shape(1)
+    return [Sample(draw.values(shape), draw.integers(-len(shape), len(shape) - 1))]
+
+
+def _max_samples(draw):
+    shape = draw.shape()
+    x = draw.values(shape)
+    out = [Sample(x)] if x.size else []
+    if shape:
+        out.append(Sample(x, draw.integers(-len(shape), len(shape) - 1), keepdim=True))
+    return out
+
+
+def _sum_to_size_samples(draw):
+    shape = draw.shape(1)
+    return [Sample(draw.values(shape), tuple(draw.choice((1, s)) for s in shape[1:]))]
+
+
+OPS = [
+    Op("sum", sum, samples=reduction()),
+    Op("mean", mean, samples=reduction()),
+    Op("var", var, samples=reduction()),
+    Op("std", std, samples=reduction(1.0, 3.0)),
+    Op("prod", prod, samples=lambda draw: reduction(0.5, 1.5, keepdim=False)(draw)[:2]),
+    Op("max", max, samples=_max_samples),
+    Op("min", min, samples=_max_samples),
+    Op("amax", amax, samples=reduction()),
+    Op("amin", amin, samples=reduction()),
+    Op("argmax", argmax, grad=False, samples=_max_samples),
+    Op("argmin", argmin, grad=False, samples=_max_samples),
+    Op("logsumexp", logsumexp, samples=lambda draw: reduction()(draw)[1:]),
+    Op("norm", norm, samples=_norm_samples),
+    Op("all", all, grad=False, samples=_any_samples),
+    Op("any", any, grad=False, samples=_any_samples),
+    Op("cumsum", cumsum, samples=_cumsum_samples),
+    Op("sum_to_size", sum_to_size, namespaces=(), samples=_sum_to_size_samples),
+]

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import dtypes
 from ..autograd.function import Function
 from ..backend import get_array_module
 from ..dtypes import promote_types
+from ..shapes import normalize_dim, normalize_dims
 from ..tensor import Tensor
-from ._util import device_mismatch, normalize_dim, normalize_dims
+from ._util import device_mismatch
+from .reduce import SumTo
+from .table import Op, Sample
 
 
 def _sizes(args) -> tuple:
@@ -51,12 +55,18 @@ class View(Function):
     @staticmethod
     def forward(ctx, a, shape):
         x = a.array
-        ctx.in_shape = x.shape
+        ctx.in_shape, ctx.shape = x.shape, shape
         return x.reshape(shape)
 
     @staticmethod
     def backward(ctx, grad):
         return View.apply(grad, ctx.in_shape), None
+
+    def replay(self, base):
+        return View.apply(base, self.shape)
+
+    def write_back(self, base, value):
+        return View.apply(value, self.in_shape)
 
 
 class Permute(Function):
@@ -71,8 +81,18 @@ class Permute(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        inverse = tuple(int(i) for i in np.argsort(ctx.dims))
-        return Permute.apply(grad, inverse), None
+        return Permute.apply(grad, _inverse(ctx.dims)), None
+
+    def replay(self, base):
+        return Permute.apply(base, self.dims)
+
+    def write_back(self, base, value):
+        return Permute.apply(value, _inverse(self.dims))
+
+
+def _inverse(dims) -> tuple:
+    """The permutation that undoes ``dims``."""
+    return tuple(int(i) for i in np.argsort(dims))
 
 
 class Expand(Function):
@@ -83,14 +103,15 @@ class Expand(Function):
     @staticmethod
     def forward(ctx, a, shape):
         x = a.array
-        ctx.in_shape = x.shape
+        ctx.in_shape, ctx.shape = x.shape, shape
         return get_array_module(x).broadcast_to(x, shape)
 
     @staticmethod
     def backward(ctx, grad):
-        from .reduce import SumTo
-
         return SumTo.apply(grad, ctx.in_shape), None
+
+    def replay(self, base):
+        return Expand.apply(base, self.shape)
 
 
 class Flip(Function):
@@ -219,8 +240,13 @@ def _view_piece(a, array):
     return piece
 
 
-def view(input, shape):
-    """``view``: a reshape that must not copy (PyTorch raises for incompatible strides)."""
+def view(input, *shape):
+    """The same memory seen in a new shape (one size may be -1); never copies.
+
+    PyTorch raises when the strides cannot be laid over the new shape: use ``reshape`` then.
+    """
+    if len(shape) == 1 and isinstance(shape[0], (dtypes.dtype, str)):
+        raise NotImplementedError("view(dtype) is not supported; use .to(dtype)")
     x = input.array
     shape = infer_shape(_sizes(shape), x.size)
     if not x.flags.c_contiguous and not _viewable(x.shape, x.strides, shape):
@@ -254,11 +280,13 @@ def _viewable(shape, strides, new_shape) -> bool:
     return view_d == -1
 
 
-def reshape(input, shape):
+def reshape(input, *shape):
+    """The values in a new shape (one size may be -1): a view when memory allows, else a copy."""
     return View.apply(input, infer_shape(_sizes(shape), input.array.size))
 
 
 def flatten(input, start_dim=0, end_dim=-1):
+    """Dims ``start_dim`` to ``end_dim`` merged into one."""
     shape = input.array.shape
     if not shape:
         return View.apply(input, (1,))
@@ -272,6 +300,7 @@ def flatten(input, start_dim=0, end_dim=-1):
 
 
 def unflatten(input, dim, sizes):
+    """Dim ``dim`` split into ``sizes`` (one may be -1)."""
     shape = input.array.shape
     d = normalize_dim(dim, len(shape))
     try:
@@ -285,6 +314,7 @@ def unflatten(input, dim, sizes):
 
 
 def squeeze(input, dim=None):
+    """Size-1 dims removed (all of them, or those among ``dim``)."""
     shape = input.array.shape
     if dim is None:
         dims = {i for i, s in enumerate(shape) if s == 1}
@@ -297,12 +327,14 @@ def squeeze(input, dim=None):
 
 
 def unsqueeze(input, dim):
+    """A size-1 dim inserted at ``dim``."""
     shape = input.array.shape
     d = normalize_dim(dim, len(shape) + 1)
     return View.apply(input, shape[:d] + (1,) + shape[d:])
 
 
-def permute(input, dims):
+def permute(input, *dims):
+    """Dims reordered: output dim i is input dim ``dims[i]`` (a view)."""
     ndim = input.array.ndim
     dims = tuple(normalize_dim(d, ndim) for d in _sizes(dims))
     if sorted(dims) != list(range(ndim)):
@@ -317,9 +349,10 @@ def permute(input, dims):
 
 
 def transpose(input, dim0, dim1):
+    """Dims ``dim0`` and ``dim1`` swapped (a view)."""
     ndim = input.array.ndim
     if ndim == 0:
-        return input.view(())
+        return View.apply(input, ())
     d0, d1 = normalize_dim(dim0, ndim), normalize_dim(dim1, ndim)
     dims = list(range(ndim))
     dims[d0], dims[d1] = dims[d1], dims[d0]
@@ -327,13 +360,15 @@ def transpose(input, dim0, dim1):
 
 
 def t(input):
+    """The transpose of a matrix (vectors and scalars unchanged)."""
     ndim = input.array.ndim
     if ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {ndim}D")
     return input if ndim < 2 else Permute.apply(input, (1, 0))
 
 
-def expand(input, sizes):
+def expand(input, *sizes):
+    """Size-1 dims broadcast to ``sizes`` without copying (-1 keeps a size)."""
     sizes = _sizes(sizes)
     shape = input.array.shape
     if len(sizes) < len(shape):
@@ -358,7 +393,7 @@ def expand(input, sizes):
     return input if target == shape else Expand.apply(input, target)
 
 
-def repeat(input, sizes):
+def repeat(input, *sizes):
     """Tile the tensor ``sizes`` times; built from expand + reshape, so it is differentiable."""
     sizes = _sizes(sizes)
     shape = input.array.shape
@@ -373,11 +408,14 @@ def repeat(input, sizes):
     return x.reshape(tuple(r * s for r, s in zip(sizes, shape)))
 
 
-def flip(input, dims):
+def flip(input, *dims):
+    """The order of elements reversed along ``dims``."""
+    dims = dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
     return Flip.apply(input, normalize_dims(dims, input.array.ndim))
 
 
 def narrow(input, dim, start, length):
+    """``length`` elements of dim ``dim`` from ``start`` (a view)."""
     d = normalize_dim(dim, input.array.ndim)
     size = input.array.shape[d]
     if not -size <= start <= size:
@@ -391,6 +429,7 @@ def narrow(input, dim, start, length):
 
 
 def split(input, split_size, dim=0):
+    """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the given sizes."""
     d = normalize_dim(dim, input.array.ndim)
     n = input.array.shape[d]
     if isinstance(split_size, int):
@@ -412,6 +451,7 @@ def split(input, split_size, dim=0):
 
 
 def chunk(input, chunks, dim=0):
+    """At most ``chunks`` equal pieces along ``dim`` (views)."""
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     n = input.array.shape[normalize_dim(dim, input.array.ndim)]
@@ -419,12 +459,14 @@ def chunk(input, chunks, dim=0):
 
 
 def unbind(input, dim=0):
+    """The slices along ``dim``, as a tuple of views."""
     if input.array.ndim == 0:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     return Unbind.apply(input, normalize_dim(dim, input.array.ndim))
 
 
 def cat(tensors, dim=0):
+    """Tensors joined along an existing dim (their other sizes must match)."""
     tensors = list(tensors)
     if not tensors:
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
@@ -454,14 +496,16 @@ def cat(tensors, dim=0):
 
 
 def stack(tensors, dim=0):
+    """Same-shaped tensors joined along a new dim ``dim``."""
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
     return Stack.apply(normalize_dim(dim, tensors[0].array.ndim + 1), *tensors)
 
 
-def broadcast_to(input, shape):
-    return expand(input, shape)
+def broadcast_to(input, size):
+    """``input`` broadcast to ``size`` (``expand``)."""
+    return expand(input, size)
 
 
 def movedim(input, source, destination):
@@ -482,3 +526,158 @@ def movedim(input, source, destination):
     for d, s in sorted(zip(dst, src)):
         order.insert(d, s)
     return Permute.apply(input, tuple(order))
+
+
+def view_as(input, other):
+    """``input.view(other.shape)``."""
+    return view(input, other.array.shape)
+
+
+def reshape_as(input, other):
+    """``input.reshape(other.shape)``."""
+    return reshape(input, other.array.shape)
+
+
+def expand_as(input, other):
+    """``input.expand(other.shape)``."""
+    return expand(input, other.array.shape)
+
+
+def matrix_transpose(input):
+    """``T``: all dims reversed (``.mT`` swaps only the last two)."""
+    return Permute.apply(input, tuple(range(input.array.ndim - 1, -1, -1)))
+
+
+def batch_transpose(input):
+    """``mT``: the last two dims swapped (a batch of matrices transposed)."""
+    return transpose(input, -2, -1)
+
+
+def _dims_samples(draw):
+    shape = draw.shape(1, 4)
+    return draw.values(shape), shape
+
+
+def _view_samples(draw):
+    x, shape = _dims_samples(draw)
+    return [
+        Sample(x, -1),
+        Sample(x, (x.size,)),
+        Sample(x, *shape[::-1]) if x.size else Sample(x, -1),
+    ]
+
+
+def _dim_pair(draw):
+    x, shape = _dims_samples(draw)
+    return x, draw.integers(-len(shape), len(shape) - 1), draw.integers(-len(shape), len(shape) - 1)
+
+
+def _permute_samples(draw):
+    x, shape = _dims_samples(draw)
+    k = draw.integers(0, len(shape) - 1)
+    rotated = [*range(k, len(shape)), *range(k)]
+    return [Sample(x, *rotated), Sample(x, tuple(reversed(range(len(shape)))))]
+
+
+def _squeeze_samples(draw):
+    shape = tuple(draw.choice((1, s)) for s in draw.shape(1))
+    x = draw.values(shape)
+    return [Sample(x), Sample(x, draw.integers(-len(shape), len(shape) - 1))]
+
+
+def _expand_samples(draw):
+    shape = tuple(draw.choice((1, s)) for s in draw.shape())
+    target = tuple(3 if s == 1 else s for s in shape)
+    return [Sample(draw.values(shape), (2, *target))]
+
+
+def _split_samples(draw):
+    x, d, _ = _dim_pair(draw)
+    return [Sample(x, draw.integers(1, 3), d)]
+
+
+def _cat_samples(draw):
+    shape = draw.shape(1)
+    d = draw.integers(0, len(shape) - 1)
+    other = tuple(draw.integers(1, 3) if i == d else s for i, s in enumerate(shape))
+    return [Sample([draw.values(shape), draw.values(other)], d)]
+
+
+def _stack_samples(draw):
+    shape = draw.shape()
+    return [Sample([draw.values(shape), draw.values(shape)], draw.integers(0, len(shape)))]
+
+
+def _movedim_samples(draw):
+    x, a, b = _dim_pair(draw)
+    return [Sample(x, a, b)]
+
+
+def _narrow_samples(draw):
+    x, shape = _dims_samples(draw)
+    d = draw.integers(0, len(shape) - 1)
+    start = draw.integers(0, shape[d])
+    return [Sample(x, d, start, draw.integers(0, shape[d] - start))]
+
+
+def _matrix_samples(draw):
+    return [Sample(draw.values(draw.shape(2, 2)))]
+
+
+OPS = [
+    Op("view", view, namespaces=(), samples=_view_samples),
+    Op("view_as", view_as, namespaces=(), samples=lambda d: [Sample(*([d.values((2, 3))] * 2))]),
+    Op("reshape", reshape, samples=_view_samples),
+    Op(
+        "reshape_as",
+        reshape_as,
+        namespaces=(),
+        samples=lambda d: [Sample(d.values((6,)), d.values((2, 3)))],
+    ),
+    Op(
+        "flatten",
+        flatten,
+        samples=lambda draw: (
+            [Sample(x, 0, d) for x, d, _ in [_dim_pair(draw)]] + [Sample(draw.values(()))]
+        ),
+    ),
+    Op("unflatten", unflatten, samples=lambda draw: [Sample(draw.values((2, 6)), 1, (3, -1))]),
+    Op("squeeze", squeeze, samples=_squeeze_samples),
+    Op(
+        "unsqueeze",
+        unsqueeze,
+        samples=lambda draw: [Sample(x, d) for x, d, _ in [_dim_pair(draw)]],
+    ),
+    Op("permute", permute, samples=_permute_samples),
+    Op(
+        "transpose",
+        transpose,
+        aliases=("swapaxes", "swapdims"),
+        samples=lambda draw: [Sample(*_dim_pair(draw))],
+    ),
+    Op("t", t, samples=lambda draw: [Sample(draw.values(draw.shape(0, 2)))]),
+    Op("T", matrix_transpose, namespaces=(), is_property=True, samples=_matrix_samples),
+    Op("mT", batch_transpose, namespaces=(), is_property=True, samples=_matrix_samples),
+    Op("expand", expand, namespaces=(), samples=_expand_samples),
+    Op(
+        "expand_as",
+        expand_as,
+        namespaces=(),
+        samples=lambda d: [Sample(d.values((3, 1)), d.values((2, 3, 4)))],
+    ),
+    Op("broadcast_to", broadcast_to, samples=_expand_samples),
+    Op(
+        "repeat",
+        repeat,
+        namespaces=(),
+        samples=lambda draw: [Sample(draw.values(draw.shape()), *draw.shape(3, 4))],
+    ),
+    Op("flip", flip, samples=lambda draw: [Sample(x, d) for x, d, _ in [_dim_pair(draw)]]),
+    Op("movedim", movedim, aliases=("moveaxis",), samples=_movedim_samples),
+    Op("narrow", narrow, samples=_narrow_samples),
+    Op("split", split, samples=_split_samples),
+    Op("chunk", chunk, samples=_split_samples),
+    Op("unbind", unbind, samples=lambda draw: [Sample(x, d) for x, d, _ in [_dim_pair(draw)]]),
+    Op("cat", cat, method=False, aliases=("concat", "concatenate"), samples=_cat_samples),
+    Op("stack", stack, method=False, samples=_stack_samples),
+]

@@ -7,7 +7,11 @@ from ..autograd.grad_mode import state
 from ..backend import get_array_module
 from ..dtypes import get_default_dtype
 from ..tensor import Tensor
-from ._util import broadcast_error, meta, operands, reduce_to
+from ._util import broadcast_error, meta, operands
+from .reduce import reduce_to
+from .samples import away_from as _away
+from .samples import unary
+from .table import Op, Sample
 
 
 def _float(x):
@@ -240,12 +244,6 @@ class Clamp(Function):
         return grad_a, grad_lo, grad_hi
 
 
-def clamp(input, min=None, max=None):
-    if min is None and max is None:
-        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    return Clamp.apply(input, min, max)
-
-
 class _PiecewiseConstant(Function):
     """Base of floor, ceil, trunc and sign: constant between jumps, so d/da = 0."""
 
@@ -292,81 +290,167 @@ class Round(Function):
         return grad * 0, None
 
 
-def sign(input):
-    return Sign.apply(input)
-
-
-def floor(input):
-    return Floor.apply(input)
-
-
-def ceil(input):
-    return Ceil.apply(input)
-
-
-def trunc(input):
-    return Trunc.apply(input)
-
-
-def round(input, decimals: int = 0):
-    return Round.apply(input, decimals)
-
-
 def exp(input):
+    """e ** input, elementwise."""
     return Exp.apply(input)
 
 
 def log(input):
+    """Natural logarithm, elementwise."""
     return Log.apply(input)
 
 
+def log2(input):
+    """Base-2 logarithm: log(input) / ln 2."""
+    return Log.apply(input) / 0.6931471805599453
+
+
+def log10(input):
+    """Base-10 logarithm: log(input) / ln 10."""
+    return Log.apply(input) / 2.302585092994046
+
+
 def log1p(input):
+    """log(1 + input), accurate for small input."""
     return Log1p.apply(input)
 
 
 def expm1(input):
+    """exp(input) - 1, accurate for small input."""
     return Expm1.apply(input)
 
 
 def sqrt(input):
+    """Square root, elementwise."""
     return Sqrt.apply(input)
 
 
+def rsqrt(input):
+    """1 / sqrt(input)."""
+    return input**-0.5
+
+
 def sin(input):
+    """Sine, elementwise (radians)."""
     return Sin.apply(input)
 
 
 def cos(input):
+    """Cosine, elementwise (radians)."""
     return Cos.apply(input)
 
 
 def tanh(input):
+    """Hyperbolic tangent, elementwise."""
     return Tanh.apply(input)
 
 
 def sigmoid(input):
+    """1 / (1 + exp(-input)), elementwise."""
     return Sigmoid.apply(input)
 
 
 def relu(input):
+    """max(input, 0), elementwise."""
     return Relu.apply(input)
 
 
 def abs(input):
+    """|input|, elementwise."""
     return Abs.apply(input)
 
 
-def log2(input):
-    return Log.apply(input) / 0.6931471805599453  # ln 2
-
-
-def log10(input):
-    return Log.apply(input) / 2.302585092994046  # ln 10
+def clamp(input, min=None, max=None):
+    """``input`` limited to [min, max] (numbers or tensors; either may be None)."""
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    return Clamp.apply(input, min, max)
 
 
 def clamp_min(input, min):
+    """max(input, min)."""
     return Clamp.apply(input, min, None)
 
 
 def clamp_max(input, max):
+    """min(input, max)."""
     return Clamp.apply(input, None, max)
+
+
+def sign(input):
+    """-1, 0 or 1 by the sign of each element."""
+    return Sign.apply(input)
+
+
+def floor(input):
+    """The largest whole number <= each element."""
+    return Floor.apply(input)
+
+
+def ceil(input):
+    """The smallest whole number >= each element."""
+    return Ceil.apply(input)
+
+
+def trunc(input):
+    """Each element rounded toward zero."""
+    return Trunc.apply(input)
+
+
+def round(input, decimals: int = 0):
+    """Each element rounded to ``decimals`` places, halves to even."""
+    return Round.apply(input, decimals)
+
+
+def _clamp_samples(draw):
+    x = draw.values(draw.shape())
+    return [
+        Sample(away(x), -0.5, 0.5),
+        Sample(away(x), min=-0.5),
+        Sample(away(x), max=0.5),
+        Sample(away(x), 0.5, -0.5),
+        Sample(away(x), draw.values(x.shape[-1:]) - 1, draw.values(()) + 1),
+    ]
+
+
+def _steps(draw):
+    """Values kept away from the jumps of floor/ceil/round (whole and half numbers)."""
+    x = draw.values(draw.shape()) * 3
+    return [Sample(x - (x % 0.5) + 0.2)]
+
+
+def away(x):
+    return _away(x, (0.0, 0.5, -0.5))
+
+
+OPS = [
+    Op("exp", exp, inplace="exp_", samples=unary()),
+    Op("log", log, inplace="log_", samples=unary(0.2, 3.0)),
+    Op("log2", log2, inplace="log2_", samples=unary(0.2, 3.0)),
+    Op("log10", log10, inplace="log10_", samples=unary(0.2, 3.0)),
+    Op("log1p", log1p, inplace="log1p_", samples=unary(-0.7, 3.0)),
+    Op("expm1", expm1, inplace="expm1_", samples=unary()),
+    Op("sqrt", sqrt, inplace="sqrt_", samples=unary(0.2, 3.0)),
+    Op("rsqrt", rsqrt, inplace="rsqrt_", samples=unary(0.2, 3.0)),
+    Op("sin", sin, inplace="sin_", samples=unary()),
+    Op("cos", cos, inplace="cos_", samples=unary()),
+    Op("tanh", tanh, inplace="tanh_", samples=unary()),
+    Op("sigmoid", sigmoid, inplace="sigmoid_", samples=unary()),
+    Op("relu", relu, inplace="relu_", samples=unary(kinks=(0.0,))),
+    Op(
+        "abs",
+        abs,
+        inplace="abs_",
+        operators=("__abs__",),
+        aliases=("absolute",),
+        samples=unary(kinks=(0.0,)),
+    ),
+    Op("clamp", clamp, inplace="clamp_", aliases=("clip",), samples=_clamp_samples),
+    Op("clamp_min", clamp_min, inplace="clamp_min_", samples=lambda d: _clamp_samples(d)[1:2]),
+    Op("clamp_max", clamp_max, inplace="clamp_max_", samples=lambda d: _clamp_samples(d)[2:3]),
+    Op("sign", sign, inplace="sign_", samples=unary(kinks=(0.0,))),
+    Op("floor", floor, inplace="floor_", samples=_steps),
+    Op("ceil", ceil, inplace="ceil_", samples=_steps),
+    Op("trunc", trunc, inplace="trunc_", aliases=("fix",), samples=_steps),
+    Op("round", round, inplace="round_", samples=_steps),
+]
