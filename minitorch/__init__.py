@@ -73,6 +73,27 @@ from .serialization import load, save
 from .shapes import Size
 from .tensor import Tensor
 
+# isort: split
+# --- namespaces, constants and legacy names beyond the ops (issue #11) ---------------------------
+from math import e, inf, nan, pi
+
+from . import accelerator, backends, multiprocessing, testing, version
+from .backends import get_float32_matmul_precision, set_float32_matmul_precision
+from .creation import get_default_device, set_default_device
+from .dtypes import finfo, iinfo
+from .tensortype import (
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+)
+from .version import __version__
+
 globals().update(bind.functions(TABLE, "minitorch"))
 
 
@@ -94,6 +115,3 @@ def detach(input: Tensor) -> Tensor:
 def is_floating_point(input: Tensor) -> bool:
     """True for float16/32/64 tensors."""
     return input.is_floating_point()
-
-
-__version__ = "0.1.0"

@@ -10,9 +10,24 @@ from . import backend, dtypes
 from .random import rng
 from .tensor import Tensor
 
+_default_device = backend.CPU
+
 
 def _device(device) -> backend.device:
-    return backend.CPU if device is None else backend.device(device)
+    return _default_device if device is None else backend.device(device)
+
+
+def set_default_device(device) -> None:
+    """The device factories use when given no ``device=`` (``None`` puts cpu back)."""
+    global _default_device
+    _default_device = backend.CPU if device is None else backend.device(device)
+    if _default_device.type == "cuda" and _default_device.index is None:
+        _default_device = backend.device("cuda", 0)
+
+
+def get_default_device() -> backend.device:
+    """Where factories put new tensors: cpu unless ``set_default_device`` said otherwise."""
+    return _default_device
 
 
 def _size_arg(args: tuple, size) -> tuple:

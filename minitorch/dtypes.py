@@ -134,3 +134,78 @@ def result_type(a, b) -> np.dtype:
     if cs > _CATEGORY[arr.dtype.kind]:
         return _default_float.numpy_dtype if cs == 2 else np.dtype(np.int64)
     return arr.dtype
+
+
+class _TypeInfo:
+    """What finfo and iinfo share: two are equal when they describe the same dtype."""
+
+    dtype: str
+
+    def __eq__(self, other) -> builtins.bool:
+        return type(other) is type(self) and self.dtype == other.dtype
+
+    def __hash__(self) -> builtins.int:
+        return hash(self.dtype)
+
+
+class finfo(_TypeInfo):
+    """Limits of a floating-point dtype (default: the default dtype), as ``torch.finfo``.
+
+    ``eps`` is the gap above 1.0, ``tiny`` (= ``smallest_normal``) the smallest positive normal
+    number, ``resolution`` ``10 ** -precision``; all are Python floats, ``dtype`` is a name.
+    """
+
+    def __init__(self, type: dtype | None = None):  # noqa: A002  (PyTorch's argument name)
+        if type is None or type is builtins.float:
+            type = _default_float
+        if not isinstance(type, dtype):
+            raise TypeError(
+                f"finfo(): argument 'type' (position 1) must be minitorch.dtype, not "
+                f"{builtins.type(type).__name__}"
+            )
+        if not type.is_floating_point:
+            raise TypeError(
+                "minitorch.finfo() requires a floating point input type. Use minitorch.iinfo to "
+                f"handle '{type}'"
+            )
+        info = np.finfo(type.numpy_dtype)
+        self.bits = info.bits
+        self.eps = builtins.float(info.eps)
+        self.max = builtins.float(info.max)
+        self.min = builtins.float(info.min)
+        self.tiny = self.smallest_normal = builtins.float(info.smallest_normal)
+        self.resolution = 10.0**-info.precision  # numpy's float16 value is rounded (0.0010004)
+        self.dtype = type.name
+
+    def __repr__(self) -> str:
+        return (
+            f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, "
+            f"eps={self.eps:g}, smallest_normal={self.smallest_normal:g}, tiny={self.tiny:g}, "
+            f"dtype={self.dtype})"
+        )
+
+
+class iinfo(_TypeInfo):
+    """Limits of an integer dtype, as ``torch.iinfo``: ``bits``, ``min``, ``max`` (Python ints)."""
+
+    def __init__(self, type: dtype):  # noqa: A002  (PyTorch's argument name)
+        if not isinstance(type, dtype):
+            raise TypeError(
+                f"iinfo(): argument 'type' (position 1) must be minitorch.dtype, not "
+                f"{builtins.type(type).__name__}"
+            )
+        if type is bool:
+            raise TypeError(f"{type} is not supported by minitorch.iinfo")
+        if type.is_floating_point:
+            raise TypeError(
+                "minitorch.iinfo() requires an integer input type. Use minitorch.finfo to "
+                f"handle '{type}'"
+            )
+        info = np.iinfo(type.numpy_dtype)
+        self.bits = info.bits
+        self.min = builtins.int(info.min)
+        self.max = builtins.int(info.max)
+        self.dtype = type.name
+
+    def __repr__(self) -> str:
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"

@@ -271,3 +271,28 @@ def test_normal_bernoulli_multinomial(device):
     assert host(m)[0, 0] == 1 and host(m)[1, 0] in (0, 2)
     draw = minitorch.multinomial(minitorch.ones(4), 4)
     assert sorted(draw.tolist()) == [0, 1, 2, 3]
+
+
+def test_set_default_device_moves_factories_and_none_restores_cpu(sim_cuda):
+    assert minitorch.get_default_device() == minitorch.device("cpu")
+    minitorch.set_default_device("cuda")
+    try:
+        assert minitorch.get_default_device() == minitorch.device("cuda", 0)
+        for t in (
+            minitorch.zeros(2),
+            minitorch.randn(2),
+            minitorch.tensor([1.0]),
+            minitorch.arange(3),
+            minitorch.FloatTensor(2).cuda(),
+        ):
+            assert t.device.type == "cuda"
+        assert minitorch.zeros(2, device="cpu").device.type == "cpu"
+    finally:
+        minitorch.set_default_device(None)
+    assert minitorch.zeros(1).device.type == "cpu"
+
+
+def test_set_default_device_rejects_unknown_devices():
+    with pytest.raises(RuntimeError, match="Expected one of cpu, cuda"):
+        minitorch.set_default_device("mps")
+    assert minitorch.get_default_device().type == "cpu"

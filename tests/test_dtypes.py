@@ -201,3 +201,42 @@ def test_invalid_inplace_cast_names_both_dtypes(device):
     b = minitorch.ones(2, dtype=minitorch.bool, device=device)
     with pytest.raises(RuntimeError, match="Bool"):
         b.mul_(minitorch.ones(2, device=device))
+
+
+@pytest.mark.parametrize("name", ["float16", "float32", "float64"])
+def test_finfo_matches_torch(name, torch):
+    ours, theirs = minitorch.finfo(getattr(minitorch, name)), torch.finfo(getattr(torch, name))
+    for attr in ("bits", "eps", "max", "min", "tiny", "smallest_normal", "resolution", "dtype"):
+        assert getattr(ours, attr) == getattr(theirs, attr), attr
+        assert type(getattr(ours, attr)) is type(getattr(theirs, attr)), attr
+    assert repr(ours) == repr(theirs)
+
+
+def test_finfo_defaults_to_the_default_dtype():
+    assert minitorch.finfo() == minitorch.finfo(minitorch.float32)
+    assert minitorch.finfo(float).dtype == "float32"
+    minitorch.set_default_dtype(minitorch.float64)
+    try:
+        assert minitorch.finfo().eps == np.finfo(np.float64).eps
+    finally:
+        minitorch.set_default_dtype(minitorch.float32)
+
+
+@pytest.mark.parametrize("name", ["uint8", "int8", "int16", "int32", "int64"])
+def test_iinfo_matches_torch(name, torch):
+    ours, theirs = minitorch.iinfo(getattr(minitorch, name)), torch.iinfo(getattr(torch, name))
+    for attr in ("bits", "min", "max", "dtype"):
+        assert getattr(ours, attr) == getattr(theirs, attr), attr
+    assert type(ours.max) is int
+    assert repr(ours) == repr(theirs)
+
+
+def test_finfo_iinfo_refuse_the_other_kind():
+    with pytest.raises(TypeError, match="requires a floating point input type"):
+        minitorch.finfo(minitorch.int32)
+    with pytest.raises(TypeError, match="requires an integer input type"):
+        minitorch.iinfo(minitorch.float32)
+    with pytest.raises(TypeError, match="not supported by minitorch.iinfo"):
+        minitorch.iinfo(minitorch.bool)
+    with pytest.raises(TypeError, match="must be minitorch.dtype, not str"):
+        minitorch.finfo("float32")
