@@ -8,6 +8,7 @@ from .optimizer import (
     Optimizer,
     advance,
     check_non_negative,
+    defaults_from,
     grad_for_update,
     new_step,
     square_avg_,
@@ -36,17 +37,7 @@ class Adadelta(Optimizer):
         if not 0.0 <= rho <= 1.0:
             raise ValueError(f"Invalid rho value: {rho}")
         check_non_negative(eps=eps, weight_decay=weight_decay)
-        defaults = dict(
-            lr=lr,
-            rho=rho,
-            eps=eps,
-            weight_decay=weight_decay,
-            maximize=maximize,
-            capturable=capturable,
-            foreach=foreach,
-            differentiable=differentiable,
-        )
-        super().__init__(params, defaults)
+        super().__init__(params, defaults_from(locals()))
 
     def _update(self, p: Tensor, group: dict) -> None:
         state = self.state[p]

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from ..backend import get_array_module
 from ..tensor import Tensor
-from .optimizer import Optimizer, advance, check_non_negative, grad_for_update, new_step
+from .optimizer import (
+    Optimizer,
+    advance,
+    check_non_negative,
+    defaults_from,
+    grad_for_update,
+    new_step,
+)
 
 
 class Adagrad(Optimizer):
@@ -31,18 +38,7 @@ class Adagrad(Optimizer):
             initial_accumulator_value=initial_accumulator_value,
             eps=eps,
         )
-        defaults = dict(
-            lr=lr,
-            lr_decay=lr_decay,
-            eps=eps,
-            weight_decay=weight_decay,
-            initial_accumulator_value=initial_accumulator_value,
-            foreach=foreach,
-            maximize=maximize,
-            differentiable=differentiable,
-            fused=fused,
-        )
-        super().__init__(params, defaults)
+        super().__init__(params, defaults_from(locals()))
         # Like PyTorch, the state exists from the start (the sum starts at a chosen value).
         for group in self.param_groups:
             for p in group["params"]:

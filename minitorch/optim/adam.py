@@ -10,6 +10,7 @@ from .optimizer import (
     Optimizer,
     advance,
     check_non_negative,
+    defaults_from,
     grad_for_update,
     lerp_,
     new_step,
@@ -44,20 +45,7 @@ class Adam(Optimizer):
         decoupled_weight_decay: bool = False,
     ) -> None:
         check_adam_args(lr, betas, eps, weight_decay)
-        defaults = dict(
-            lr=lr,
-            betas=tuple(betas),
-            eps=eps,
-            weight_decay=weight_decay,
-            amsgrad=amsgrad,
-            maximize=maximize,
-            foreach=foreach,
-            capturable=capturable,
-            differentiable=differentiable,
-            fused=fused,
-            decoupled_weight_decay=decoupled_weight_decay,
-        )
-        super().__init__(params, defaults)
+        super().__init__(params, defaults_from(locals()))
 
     def _update(self, p: Tensor, group: dict) -> None:
         state = self.state[p]

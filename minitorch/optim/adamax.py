@@ -5,7 +5,15 @@ from __future__ import annotations
 from ..backend import get_array_module
 from ..tensor import Tensor
 from .adam import check_adam_args
-from .optimizer import Optimizer, advance, grad_for_update, lerp_, new_step, zeros_state
+from .optimizer import (
+    Optimizer,
+    advance,
+    defaults_from,
+    grad_for_update,
+    lerp_,
+    new_step,
+    zeros_state,
+)
 
 
 class Adamax(Optimizer):
@@ -26,17 +34,7 @@ class Adamax(Optimizer):
         capturable: bool = False,
     ) -> None:
         check_adam_args(lr, betas, eps, weight_decay)
-        defaults = dict(
-            lr=lr,
-            betas=tuple(betas),
-            eps=eps,
-            weight_decay=weight_decay,
-            foreach=foreach,
-            maximize=maximize,
-            differentiable=differentiable,
-            capturable=capturable,
-        )
-        super().__init__(params, defaults)
+        super().__init__(params, defaults_from(locals()))
 
     def _update(self, p: Tensor, group: dict) -> None:
         state = self.state[p]

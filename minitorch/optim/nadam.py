@@ -10,6 +10,7 @@ from .adam import check_adam_args, decayed_grad
 from .optimizer import (
     Optimizer,
     advance,
+    defaults_from,
     lerp_,
     new_step,
     square_avg_,
@@ -41,19 +42,7 @@ class NAdam(Optimizer):
         check_adam_args(lr, betas, eps, weight_decay)
         if not 0.0 <= momentum_decay:
             raise ValueError(f"Invalid momentum_decay value: {momentum_decay}")
-        defaults = dict(
-            lr=lr,
-            betas=tuple(betas),
-            eps=eps,
-            weight_decay=weight_decay,
-            momentum_decay=momentum_decay,
-            decoupled_weight_decay=decoupled_weight_decay,
-            maximize=maximize,
-            foreach=foreach,
-            capturable=capturable,
-            differentiable=differentiable,
-        )
-        super().__init__(params, defaults)
+        super().__init__(params, defaults_from(locals()))
 
     def _update(self, p: Tensor, group: dict) -> None:
         state = self.state[p]

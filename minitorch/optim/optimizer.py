@@ -285,3 +285,15 @@ def _deepcopy(value):
 
 def _typename(obj) -> str:
     return type(obj).__name__
+
+
+def defaults_from(arguments: dict[str, Any]) -> dict[str, Any]:
+    """An optimizer's ``defaults``: its constructor's arguments, minus ``self`` and ``params``.
+
+    A constructor passes ``locals()`` before it makes any local of its own, so the options are
+    spelled once, in its signature. A ``betas`` pair is stored as a tuple, as PyTorch does.
+    """
+    defaults = {k: v for k, v in arguments.items() if k not in ("self", "params", "__class__")}
+    if "betas" in defaults:
+        defaults["betas"] = tuple(defaults["betas"])
+    return defaults

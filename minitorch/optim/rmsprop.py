@@ -8,6 +8,7 @@ from .optimizer import (
     Optimizer,
     advance,
     check_non_negative,
+    defaults_from,
     grad_for_update,
     lerp_,
     new_step,
@@ -41,19 +42,7 @@ class RMSprop(Optimizer):
         check_non_negative(
             lr=lr, eps=eps, momentum=momentum, weight_decay=weight_decay, alpha=alpha
         )
-        defaults = dict(
-            lr=lr,
-            momentum=momentum,
-            alpha=alpha,
-            eps=eps,
-            centered=centered,
-            weight_decay=weight_decay,
-            capturable=capturable,
-            foreach=foreach,
-            maximize=maximize,
-            differentiable=differentiable,
-        )
-        super().__init__(params, defaults)
+        super().__init__(params, defaults_from(locals()))
 
     def _update(self, p: Tensor, group: dict) -> None:
         state = self.state[p]

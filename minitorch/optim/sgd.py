@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..backend import get_array_module
 from ..tensor import Tensor
-from .optimizer import Optimizer, grad_for_update
+from .optimizer import Optimizer, defaults_from, grad_for_update
 
 
 class SGD(Optimizer):
@@ -37,18 +37,7 @@ class SGD(Optimizer):
             raise ValueError(f"Invalid weight_decay value: {weight_decay}")
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
-        defaults = dict(
-            lr=lr,
-            momentum=momentum,
-            dampening=dampening,
-            weight_decay=weight_decay,
-            nesterov=nesterov,
-            maximize=maximize,
-            foreach=foreach,
-            differentiable=differentiable,
-            fused=fused,
-        )
-        super().__init__(params, defaults)
+        super().__init__(params, defaults_from(locals()))
 
     def _update(self, p: Tensor, group: dict) -> None:
         lr, momentum = float(group["lr"]), float(group["momentum"])
