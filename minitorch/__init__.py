@@ -77,7 +77,7 @@ from .tensor import Tensor
 # --- namespaces, constants and legacy names beyond the ops (issue #11) ---------------------------
 from math import e, inf, nan, pi
 
-from . import accelerator, backends, multiprocessing, testing, version
+from . import accelerator, backends, distributions, multiprocessing, testing, version
 from .backends import get_float32_matmul_precision, set_float32_matmul_precision
 from .creation import get_default_device, set_default_device
 from .dtypes import finfo, iinfo
