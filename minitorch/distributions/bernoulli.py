@@ -6,7 +6,8 @@ import numbers
 
 from .. import creation
 from ..nn import functional as F
-from ..tensor import Size, Tensor
+from ..shapes import Size
+from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution
 from .utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits

@@ -6,7 +6,8 @@ import numpy as np
 
 from .. import creation, dtypes
 from ..nn import functional as F
-from ..tensor import Size, Tensor
+from ..shapes import Size
+from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution, nan_like
 from .utils import lazy_property, logits_to_probs, probs_to_logits

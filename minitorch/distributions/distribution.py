@@ -14,7 +14,8 @@ import numpy as np
 
 from ..autograd.grad_mode import no_grad
 from ..creation import full
-from ..tensor import Size, Tensor
+from ..shapes import Size
+from ..tensor import Tensor
 from . import constraints
 
 _validate_default = True

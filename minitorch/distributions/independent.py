@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..tensor import Size, Tensor
+from ..shapes import Size
+from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution
 

@@ -7,7 +7,8 @@ import numbers
 import numpy as np
 
 from .. import creation, dtypes
-from ..tensor import Size, Tensor
+from ..shapes import Size
+from ..tensor import Tensor
 
 
 def broadcast_all(*values) -> tuple[Tensor, ...]:
