@@ -1,5 +1,5 @@
-"""Data sets and image transforms, as in ``torchvision``."""
+"""Data sets, image transforms, model architectures and image utilities, as in ``torchvision``."""
 
-from . import datasets, transforms
+from . import datasets, models, transforms, utils
 
-__all__ = ["datasets", "transforms"]
+__all__ = ["datasets", "models", "transforms", "utils"]

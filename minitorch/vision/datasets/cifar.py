@@ -9,7 +9,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .download import check_integrity, download_from_mirrors, extract_tar
-from .vision import VisionDataset
+from .vision import ArrayDataset
 
 
 def _allowed_globals() -> dict[tuple[str, str], object]:
@@ -87,7 +87,7 @@ def load_batch(path: str | os.PathLike) -> tuple[np.ndarray, list[int]]:
     return np.ascontiguousarray(data.reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)), labels
 
 
-class CIFAR10(VisionDataset):
+class CIFAR10(ArrayDataset):
     """CIFAR-10: 32 x 32 color images (``H x W x 3`` uint8 arrays) in 10 classes.
 
     Reads ``root/cifar-10-batches-py/data_batch_1..5`` (train) or ``test_batch``. Existing files

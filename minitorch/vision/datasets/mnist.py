@@ -12,7 +12,7 @@ import numpy as np
 import minitorch
 
 from .download import download_from_mirrors
-from .vision import VisionDataset
+from .vision import ArrayDataset
 
 IMAGES_MAGIC = 2051  # 0x00000803: unsigned bytes, 3 dimensions (count, rows, cols)
 LABELS_MAGIC = 2049  # 0x00000801: unsigned bytes, 1 dimension (count)
@@ -76,7 +76,7 @@ def _read_idx_stream(f, path: str, magic: int | None) -> np.ndarray:
     return array.astype(dtype.newbyteorder("="), copy=False)
 
 
-class MNIST(VisionDataset):
+class MNIST(ArrayDataset):
     """The MNIST digits: 28 x 28 grayscale images (``H x W`` uint8 arrays), labels 0-9.
 
     Reads ``root/MNIST/raw/{train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]``, or the same

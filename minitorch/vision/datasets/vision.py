@@ -1,9 +1,10 @@
-"""The base of the vision data sets: in-memory uint8 images with integer class labels.
+"""The bases of the vision data sets: ``VisionDataset`` (root, transforms, repr) and
+``ArrayDataset``, for in-memory uint8 images with integer class labels.
 
-Samples are ``(image, target)`` as in torchvision, except that the image is a numpy array rather
-than a PIL Image: ``H x W`` for grayscale, ``H x W x C`` for color (what ``PIL.Image.fromarray``
-takes and ``np.asarray(pil_image)`` gives), so no Pillow is needed. Every transform in
-``minitorch.vision.transforms`` accepts both arrays and PIL Images.
+Samples of an ``ArrayDataset`` are ``(image, target)`` as in torchvision, except that the image
+is a numpy array rather than a PIL Image: ``H x W`` for grayscale, ``H x W x C`` for color (what
+``PIL.Image.fromarray`` takes and ``np.asarray(pil_image)`` gives), so no Pillow is needed.
+Every transform in ``minitorch.vision.transforms`` accepts both arrays and PIL Images.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from minitorch.utils.data import Dataset, default_collate
 
 
 class VisionDataset(Dataset):
-    """Images and labels held in memory; subclasses load them and define ``_arrays``."""
+    """A data set of images under ``root``; ``transform`` changes each image, ``target_transform``
+    each label. Subclasses define ``__len__`` and ``__getitem__``."""
 
     def __init__(
         self,
@@ -29,6 +31,30 @@ class VisionDataset(Dataset):
         self.root = os.path.expanduser(os.fspath(root))
         self.transform = transform
         self.target_transform = target_transform
+
+    def _transformed(self, image, target):
+        """``(transform(image), target_transform(target))``, each if given."""
+        if self.transform is not None:
+            image = self.transform(image)
+        if self.target_transform is not None:
+            target = self.target_transform(target)
+        return image, target
+
+    def extra_repr(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        lines = [f"Number of datapoints: {len(self)}", f"Root location: {self.root}"]
+        lines += [line for line in self.extra_repr().splitlines() if line]
+        if self.transform is not None:
+            lines.append(f"Transform: {self.transform!r}")
+        if self.target_transform is not None:
+            lines.append(f"Target transform: {self.target_transform!r}")
+        return "\n".join([f"Dataset {type(self).__name__}"] + ["    " + line for line in lines])
+
+
+class ArrayDataset(VisionDataset):
+    """Images and labels held in memory; subclasses load them and define ``_arrays``."""
 
     def _arrays(self) -> tuple[np.ndarray, Sequence[int]]:
         """The images (N x H x W [x C] uint8) and labels, read from ``data`` and ``targets``.
@@ -48,12 +74,7 @@ class VisionDataset(Dataset):
 
     def __getitem__(self, index: int):
         images, labels = self._arrays()
-        image, target = images[index].copy(), int(labels[index])
-        if self.transform is not None:
-            image = self.transform(image)
-        if self.target_transform is not None:
-            target = self.target_transform(target)
-        return image, target
+        return self._transformed(images[index].copy(), int(labels[index]))
 
     def __getbatch__(self, indices: Sequence[int]):
         """``(images, targets)`` tensors for ``indices``; one fancy index when no transforms."""
@@ -62,15 +83,3 @@ class VisionDataset(Dataset):
         images, labels = self._arrays()
         targets = np.array([labels[i] for i in indices], dtype=np.int64)
         return minitorch.from_numpy(images[np.asarray(indices)]), minitorch.from_numpy(targets)
-
-    def extra_repr(self) -> str:
-        return ""
-
-    def __repr__(self) -> str:
-        lines = [f"Number of datapoints: {len(self)}", f"Root location: {self.root}"]
-        lines += [line for line in self.extra_repr().splitlines() if line]
-        if self.transform is not None:
-            lines.append(f"Transform: {self.transform!r}")
-        if self.target_transform is not None:
-            lines.append(f"Target transform: {self.target_transform!r}")
-        return "\n".join([f"Dataset {type(self).__name__}"] + ["    " + line for line in lines])

@@ -1,13 +1,15 @@
 """Image operations behind the transforms, as in ``torchvision.transforms.functional``.
 
-Images are ``H x W`` or ``H x W x C`` numpy arrays (uint8 for pixels in 0-255), or PIL Images
-when Pillow is installed; each operation returns the kind it was given. Host-only code: it uses
-numpy directly, and ``to_tensor`` is where an image becomes a minitorch tensor.
+Images are ``H x W`` or ``H x W x C`` numpy arrays (uint8 for pixels in 0-255), PIL Images when
+Pillow is installed, or tensors ``... x C x H x W``; each operation returns the kind it was given.
+Host-only code: it uses numpy directly. A tensor's pixels are worked on as a host array and put
+back on its device, without autograd (these are data-pipeline operations).
 """
 
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -15,40 +17,55 @@ import numpy as np
 import minitorch
 from minitorch import backend
 
-try:
-    from PIL import Image, ImageOps
-except ImportError:  # Pillow is optional: arrays need none of it
-    Image = ImageOps = None
+from ._image import (
+    Image,
+    ImageOps,
+    _apply,
+    _is_pil,
+    get_dimensions,
+    get_image_num_channels,
+    get_image_size,
+)
+from .color import (
+    adjust_brightness,
+    adjust_contrast,
+    adjust_hue,
+    adjust_saturation,
+    rgb_to_grayscale,
+)
+
+__all__ = [
+    "InterpolationMode",
+    "adjust_brightness",
+    "adjust_contrast",
+    "adjust_hue",
+    "adjust_saturation",
+    "center_crop",
+    "crop",
+    "erase",
+    "gaussian_blur",
+    "get_dimensions",
+    "get_image_num_channels",
+    "get_image_size",
+    "hflip",
+    "normalize",
+    "pad",
+    "pil_to_tensor",
+    "resize",
+    "resized_crop",
+    "rgb_to_grayscale",
+    "rotate",
+    "to_pil_image",
+    "to_tensor",
+    "vflip",
+]
 
 
 class InterpolationMode(enum.Enum):
-    """How ``resize`` samples the image; the values are torchvision's."""
+    """How ``resize`` and ``rotate`` sample the image; the values are torchvision's."""
 
     NEAREST = "nearest"
     BILINEAR = "bilinear"
-
-
-def _is_pil(img) -> bool:
-    return Image is not None and isinstance(img, Image.Image)
-
-
-def _check_array(img) -> np.ndarray:
-    """``img`` if it is an H x W or H x W x C array; TypeError / ValueError otherwise."""
-    if not isinstance(img, np.ndarray):
-        raise TypeError(f"img should be a numpy array or PIL Image. Got {type(img)}")
-    if img.ndim not in (2, 3):
-        raise ValueError(
-            f"img should be 2/3 dimensional (H x W or H x W x C). Got {img.ndim} dimensions."
-        )
-    return img
-
-
-def get_image_size(img) -> list[int]:
-    """``[width, height]`` of an image, in torchvision's order."""
-    if _is_pil(img):
-        return list(img.size)
-    height, width = _check_array(img).shape[:2]
-    return [width, height]
 
 
 def to_tensor(pic) -> minitorch.Tensor:
@@ -111,9 +128,20 @@ def normalize(
 
 def hflip(img):
     """Mirror the image left to right."""
-    if _is_pil(img):
-        return img.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
-    return np.ascontiguousarray(_check_array(img)[:, ::-1])
+    return _apply(
+        img,
+        lambda a: np.ascontiguousarray(a[:, ::-1]),
+        lambda im: im.transpose(Image.Transpose.FLIP_LEFT_RIGHT),
+    )
+
+
+def vflip(img):
+    """Mirror the image top to bottom."""
+    return _apply(
+        img,
+        lambda a: np.ascontiguousarray(a[::-1]),
+        lambda im: im.transpose(Image.Transpose.FLIP_TOP_BOTTOM),
+    )
 
 
 def _padding_ltrb(padding) -> tuple[int, int, int, int]:
@@ -143,12 +171,18 @@ def pad(img, padding, fill=0, padding_mode: str = "constant"):
     """
     if padding_mode not in PADDING_MODES:
         raise ValueError("Padding mode should be either constant, edge, reflect or symmetric")
-    left, top, right, bottom = _padding_ltrb(padding)
-    if _is_pil(img):
+    ltrb = _padding_ltrb(padding)
+
+    def on_pil(im):
         if padding_mode == "constant":
-            return ImageOps.expand(img, border=(left, top, right, bottom), fill=fill)
-        return Image.fromarray(pad(np.asarray(img), padding, fill, padding_mode))
-    img = _check_array(img)
+            return ImageOps.expand(im, border=ltrb, fill=fill)
+        return Image.fromarray(_pad_array(np.asarray(im), ltrb, fill, padding_mode))
+
+    return _apply(img, lambda a: _pad_array(a, ltrb, fill, padding_mode), on_pil)
+
+
+def _pad_array(img: np.ndarray, ltrb, fill, padding_mode: str) -> np.ndarray:
+    left, top, right, bottom = ltrb
     h, w = img.shape[:2]
     if padding_mode == "constant":
         # a filled canvas and one copy: several times faster than np.pad on small images
@@ -161,15 +195,48 @@ def pad(img, padding, fill=0, padding_mode: str = "constant"):
 
 def crop(img, top: int, left: int, height: int, width: int):
     """The ``height x width`` region at (top, left); parts outside the image are zeros."""
-    if _is_pil(img):
-        return img.crop((left, top, left + width, top + height))
-    img = _check_array(img)
-    h, w = img.shape[:2]
-    outside = (max(0, -left), max(0, -top), max(0, left + width - w), max(0, top + height - h))
-    if any(outside):
-        img = pad(img, outside)
-        top, left = top + outside[1], left + outside[0]
-    return img[top : top + height, left : left + width].copy()
+
+    def on_array(a):
+        h, w = a.shape[:2]
+        outside = (max(0, -left), max(0, -top), max(0, left + width - w), max(0, top + height - h))
+        t, l_ = top, left
+        if any(outside):
+            a = _pad_array(a, outside, 0, "constant")
+            t, l_ = top + outside[1], left + outside[0]
+        return a[t : t + height, l_ : l_ + width].copy()
+
+    return _apply(img, on_array, lambda im: im.crop((left, top, left + width, top + height)))
+
+
+def center_crop(img, output_size):
+    """The central ``output_size`` (h, w) region (an int: square); an image smaller than that
+    is padded with zeros first, as in torchvision."""
+    crop_h, crop_w = (output_size, output_size) if isinstance(output_size, int) else output_size
+    if not isinstance(output_size, int) and len(output_size) == 1:
+        crop_h = crop_w = output_size[0]
+    width, height = get_image_size(img)
+    if crop_w > width or crop_h > height:
+        img = pad(
+            img,
+            [
+                (crop_w - width) // 2 if crop_w > width else 0,
+                (crop_h - height) // 2 if crop_h > height else 0,
+                (crop_w - width + 1) // 2 if crop_w > width else 0,
+                (crop_h - height + 1) // 2 if crop_h > height else 0,
+            ],
+        )
+        width, height = get_image_size(img)
+        if crop_w == width and crop_h == height:
+            return img
+    # Python's round (half to even), as torchvision
+    top, left = int(round((height - crop_h) / 2.0)), int(round((width - crop_w) / 2.0))
+    return crop(img, top, left, crop_h, crop_w)
+
+
+def resized_crop(img, top: int, left: int, height: int, width: int, size, interpolation=None):
+    """``crop`` then ``resize`` to ``size`` (what RandomResizedCrop does)."""
+    interpolation = InterpolationMode.BILINEAR if interpolation is None else interpolation
+    return resize(crop(img, top, left, height, width), size, interpolation)
 
 
 def _output_size(height: int, width: int, size) -> tuple[int, int]:
@@ -210,20 +277,245 @@ def resize(img, size, interpolation=InterpolationMode.BILINEAR):
     interpolation = InterpolationMode(interpolation)
     width, height = get_image_size(img)
     new_h, new_w = _output_size(height, width, size)
+
+    def on_pil(im):
+        resample = (
+            Image.Resampling.NEAREST
+            if interpolation is InterpolationMode.NEAREST
+            else Image.Resampling.BILINEAR
+        )
+        return im.resize((new_w, new_h), resample)
+
+    def on_array(a):
+        if interpolation is InterpolationMode.NEAREST:
+            rows, cols = _nearest_indices(height, new_h), _nearest_indices(width, new_w)
+            return a[rows[:, None], cols]
+        rows, cols = _bilinear_weights(height, new_h), _bilinear_weights(width, new_w)
+        # separable filter: one matrix product along the rows, one along the columns
+        out = np.tensordot(rows, a.astype(np.float32), axes=(1, 0))
+        out = np.moveaxis(np.tensordot(cols, out, axes=(1, 1)), 0, 1)
+        if a.dtype == np.uint8:
+            out = np.clip(np.rint(out), 0, 255)
+        return np.ascontiguousarray(out, dtype=a.dtype)
+
+    return _apply(img, on_array, on_pil)
+
+
+def rotate(
+    img,
+    angle: float,
+    interpolation=InterpolationMode.NEAREST,
+    expand: bool = False,
+    center: list[float] | None = None,
+    fill=None,
+):
+    """Rotate by ``angle`` degrees counter-clockwise about ``center`` (default: the middle).
+
+    ``expand`` grows the output to hold the whole rotated image; uncovered pixels get ``fill``
+    (a number or one per channel; default 0). Arrays and tensors are sampled as Pillow does:
+    each output pixel center is mapped back into the input and read by nearest neighbour or
+    bilinear interpolation.
+    """
+    interpolation = InterpolationMode(interpolation)
     if _is_pil(img):
         resample = (
             Image.Resampling.NEAREST
             if interpolation is InterpolationMode.NEAREST
             else Image.Resampling.BILINEAR
         )
-        return img.resize((new_w, new_h), resample)
-    if interpolation is InterpolationMode.NEAREST:
-        rows, cols = _nearest_indices(height, new_h), _nearest_indices(width, new_w)
-        return img[rows[:, None], cols]
-    rows, cols = _bilinear_weights(height, new_h), _bilinear_weights(width, new_w)
-    # separable filter: one matrix product along the rows, one along the columns
-    out = np.tensordot(rows, img.astype(np.float32), axes=(1, 0))
-    out = np.moveaxis(np.tensordot(cols, out, axes=(1, 1)), 0, 1)
-    if img.dtype == np.uint8:
-        out = np.clip(np.rint(out), 0, 255)
-    return np.ascontiguousarray(out, dtype=img.dtype)
+        return img.rotate(
+            angle,
+            resample,
+            expand,
+            None if center is None else tuple(center),
+            fillcolor=_pil_fill(img, fill),
+        )
+    return _apply(img, lambda a: _rotate_array(a, angle, interpolation, expand, center, fill))
+
+
+def _pil_fill(img, fill):
+    """``fill`` as Pillow takes it: ints (one per band) unless the image holds floats."""
+    if fill is None:
+        return None
+    bands = len(img.getbands())
+    values = list(fill) if isinstance(fill, (list, tuple)) else [fill] * bands
+    if len(values) == 1:
+        values = values * bands
+    if img.mode != "F":
+        values = [int(v) for v in values]
+    return values[0] if bands == 1 else tuple(values)
+
+
+def _rotate_array(a: np.ndarray, angle: float, interpolation, expand, center, fill) -> np.ndarray:
+    angle = angle % 360.0
+    height, width = a.shape[:2]
+    if center is None:
+        if angle == 0:
+            return a.copy()
+        if angle == 180:
+            return np.ascontiguousarray(a[::-1, ::-1])
+        if angle in (90, 270) and (expand or width == height):
+            return np.ascontiguousarray(np.rot90(a, 1 if angle == 90 else 3))
+    cx, cy = (width / 2, height / 2) if center is None else center
+    # the inverse map, output -> input, as Pillow's rotate builds it
+    theta = -math.radians(angle)
+    cos_t, sin_t = round(math.cos(theta), 15), round(math.sin(theta), 15)
+    m = [cos_t, sin_t, 0.0, -sin_t, cos_t, 0.0]
+    m[2] = m[0] * -cx + m[1] * -cy + cx
+    m[5] = m[3] * -cx + m[4] * -cy + cy
+    out_w, out_h = width, height
+    if expand:
+        corners = [(0, 0), (width, 0), (width, height), (0, height)]
+        xs = [m[0] * x + m[1] * y + m[2] for x, y in corners]
+        ys = [m[3] * x + m[4] * y + m[5] for x, y in corners]
+        out_w = math.ceil(max(xs)) - math.floor(min(xs))
+        out_h = math.ceil(max(ys)) - math.floor(min(ys))
+        dx, dy = -(out_w - width) / 2.0, -(out_h - height) / 2.0
+        m[2], m[5] = m[0] * dx + m[1] * dy + m[2], m[3] * dx + m[4] * dy + m[5]
+    nearest = interpolation is InterpolationMode.NEAREST
+    sx, sy = _affine_source(m, out_h, out_w, fixed=nearest)
+    inside = (sx >= 0) & (sx < width) & (sy >= 0) & (sy < height)
+    if nearest:
+        out = a[np.clip(sy, 0, height - 1), np.clip(sx, 0, width - 1)]
+    else:
+        fx, fy = sx - 0.5, sy - 0.5
+        x0, y0 = np.floor(fx).astype(np.int64), np.floor(fy).astype(np.int64)
+        wx, wy = fx - x0, fy - y0
+        extra = (None,) * (a.ndim - 2)
+        wx, wy = wx[(...,) + extra], wy[(...,) + extra]
+        x0c, x1c = np.clip(x0, 0, width - 1), np.clip(x0 + 1, 0, width - 1)
+        y0c, y1c = np.clip(y0, 0, height - 1), np.clip(y0 + 1, 0, height - 1)
+        af = a.astype(np.float32)
+        top = af[y0c, x0c] * (1 - wx) + af[y0c, x1c] * wx
+        bottom = af[y1c, x0c] * (1 - wx) + af[y1c, x1c] * wx
+        out = top * (1 - wy) + bottom * wy
+        if a.dtype == np.uint8:
+            out = np.clip(np.rint(out), 0, 255)
+        out = out.astype(a.dtype)
+    out = np.array(out, dtype=a.dtype)
+    out[~inside] = 0 if fill is None else np.asarray(fill, dtype=a.dtype)
+    return out
+
+
+def _affine_source(m: list[float], out_h: int, out_w: int, fixed: bool):
+    """Where each output pixel center falls in the input: ``m`` applied to ``(x + 0.5, y + 0.5)``.
+
+    ``fixed`` gives Pillow's nearest-neighbour arithmetic (16.16 fixed point, floored), so
+    that ties break as in Pillow; otherwise float64 coordinates.
+    """
+    y, x = np.mgrid[0:out_h, 0:out_w]
+    if not fixed:
+        xs, ys = x + 0.5, y + 0.5
+        return m[0] * xs + m[1] * ys + m[2], m[3] * xs + m[4] * ys + m[5]
+
+    def fix(v: float) -> int:
+        return math.floor(v * 65536.0 + 0.5)
+
+    coords = []
+    for a, b, c in ((m[0], m[1], m[2]), (m[3], m[4], m[5])):
+        start = fix(c + a * 0.5 + b * 0.5)
+        coords.append((start + y * fix(b) + x * fix(a)) >> 16)
+    return coords[0], coords[1]
+
+
+def erase(
+    img: minitorch.Tensor, i: int, j: int, h: int, w: int, v, inplace: bool = False
+) -> minitorch.Tensor:
+    """Set the ``h x w`` region at row ``i``, column ``j`` of a tensor image to ``v``."""
+    if not isinstance(img, minitorch.Tensor):
+        raise TypeError(f"img should be Tensor Image. Got {type(img)}")
+    if not inplace:
+        img = img.clone()
+    img[..., i : i + h, j : j + w] = v
+    return img
+
+
+_PIL_MODES = {1: "L", 2: "LA", 3: "RGB", 4: "RGBA"}
+
+
+def to_pil_image(pic, mode: str | None = None):
+    """A PIL Image from a ``C x H x W`` tensor or an ``H x W x C`` array (2-d: one channel).
+
+    Float tensors are taken as [0, 1] and scaled to 0-255, as in torchvision.
+    """
+    if Image is None:
+        raise ImportError("to_pil_image needs Pillow: pip install pillow")
+    if isinstance(pic, minitorch.Tensor):
+        if pic.ndim not in (2, 3):
+            raise ValueError(f"pic should be 2/3 dimensional. Got {pic.ndim} dimensions.")
+        array = backend.to_host(pic.detach().array)
+        array = array[None] if array.ndim == 2 else array
+        if array.dtype.kind == "f":
+            array = np.clip(array * 255, 0, 255).astype(np.uint8)
+        array = array.transpose(1, 2, 0)
+    elif isinstance(pic, np.ndarray):
+        if pic.ndim not in (2, 3):
+            raise ValueError(f"pic should be 2/3 dimensional. Got {pic.ndim} dimensions.")
+        array = pic[:, :, None] if pic.ndim == 2 else pic
+    else:
+        raise TypeError(f"pic should be Tensor or ndarray. Got {type(pic)}.")
+    channels = array.shape[2]
+    if channels > 4:
+        raise ValueError(f"pic should not have > 4 channels. Got {channels} channels.")
+    if channels == 1:
+        array = array[:, :, 0]
+    if mode is None and array.dtype != np.uint8 and channels > 1:
+        raise TypeError(f"Input type {array.dtype} is not supported")
+    image = Image.fromarray(np.ascontiguousarray(array))
+    return image if mode is None or image.mode == mode else image.convert(mode)
+
+
+def pil_to_tensor(pic) -> minitorch.Tensor:
+    """A ``C x H x W`` tensor of a PIL Image's pixels, unscaled (uint8 stays uint8)."""
+    if not _is_pil(pic):
+        raise TypeError(f"pic should be PIL Image. Got {type(pic)}")
+    array = np.asarray(pic)
+    array = array[:, :, None] if array.ndim == 2 else array
+    return minitorch.from_numpy(np.ascontiguousarray(array.transpose(2, 0, 1)))
+
+
+def _gaussian_kernel1d(size: int, sigma: float) -> np.ndarray:
+    half = (size - 1) * 0.5
+    pdf = np.exp(-0.5 * (np.linspace(-half, half, size, dtype=np.float32) / sigma) ** 2)
+    return (pdf / pdf.sum()).astype(np.float32)
+
+
+def gaussian_blur(img, kernel_size: list[int], sigma: list[float] | None = None):
+    """Blur with a Gaussian kernel of ``kernel_size`` (x, y), odd and positive, and standard
+    deviations ``sigma`` (x, y; default ``0.15 * k + 0.35``); borders reflect.
+
+    Computed in float32 (uint8 results rounded), on the pixels of every kind of image, as
+    torchvision does for PIL Images too.
+    """
+    ksize = [kernel_size, kernel_size] if isinstance(kernel_size, int) else list(kernel_size)
+    if len(ksize) == 1:
+        ksize = ksize * 2
+    if len(ksize) != 2:
+        raise ValueError(f"If kernel_size is a sequence its length should be 2. Got {len(ksize)}")
+    for k in ksize:
+        if k % 2 == 0 or k < 0:
+            raise ValueError(f"kernel_size should have odd and positive integers. Got {ksize}")
+    if sigma is None:
+        sigma = [k * 0.15 + 0.35 for k in ksize]
+    sigmas = [sigma, sigma] if isinstance(sigma, (int, float)) else list(sigma)
+    if len(sigmas) == 1:
+        sigmas = sigmas * 2
+    if len(sigmas) != 2:
+        raise ValueError(f"If sigma is a sequence, its length should be 2. Got {len(sigmas)}")
+    for s in sigmas:
+        if s <= 0.0:
+            raise ValueError(f"sigma should have positive values. Got {sigmas}")
+    kx, ky = _gaussian_kernel1d(ksize[0], sigmas[0]), _gaussian_kernel1d(ksize[1], sigmas[1])
+
+    def on_array(a):
+        h, w = a.shape[:2]
+        padded = _pad_array(a.astype(np.float32), (ksize[0] // 2, ksize[1] // 2) * 2, 0, "reflect")
+        rows = sum(
+            ky[i] * padded[i : i + h] for i in range(ksize[1])
+        )  # separable: down, then across
+        out = sum(kx[j] * rows[:, j : j + w] for j in range(ksize[0]))
+        if a.dtype.kind != "f":
+            out = np.rint(out)
+        return out.astype(a.dtype)
+
+    return _apply(img, on_array)
